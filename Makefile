@@ -1,0 +1,84 @@
+# Two commands are the contract (see README.md):
+#   make run   set everything up on a fresh machine and run the assistant
+#   make test  set up what the tests need and run every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RASA := $(BIN)/rasa
+
+# Ports and URLs; override any of them from the environment (see .env.example).
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+export TRACKER_DATABASE_URL ?= sqlite:///var/tracker.db
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+MODEL := models/careers.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
+CATALOG_INPUTS := $(shell find careers_catalog -name '*.py' -o -name '*.yml' 2>/dev/null)
+LOOKUPS := data/nlu/generated/catalog_lookups.yml
+
+.PHONY: help setup run shell train test lint bench clean
+
+help:
+	@echo "make run    set up (Python 3.10 venv, packages, catalogue, model) and start the assistant"
+	@echo "make test   set up and run every test"
+	@echo "make shell  chat in the terminal (rasa shell) with the action server running"
+	@echo "make bench  run the benchmarks"
+
+# --- set-up -------------------------------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml
+	@PYTHON310=$$(scripts/find_python.sh) && \
+	  { [ -x $(PY) ] || { echo "Making $(VENV) with $$PYTHON310"; $$PYTHON310 -m venv $(VENV); }; }
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" setuptools wheel
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip check
+	@touch $@
+
+var/spacy/en_core_web_sm/meta.json: $(VENV)/.installed scripts/prepare_spacy_model.py
+	$(PY) scripts/prepare_spacy_model.py var/spacy/en_core_web_sm
+
+# The catalogue is (re)loaded when its data or code changes; the loader itself skips unchanged data.
+$(LOOKUPS): $(VENV)/.installed $(CATALOG_INPUTS)
+	$(PY) -m careers_catalog load
+	$(PY) -m careers_catalog export-nlu data/nlu/generated
+	@touch $@
+
+setup: $(VENV)/.installed var/spacy/en_core_web_sm/meta.json $(LOOKUPS)
+
+# Train only when training data, config or the catalogue's names changed.
+$(MODEL): var/spacy/en_core_web_sm/meta.json $(LOOKUPS) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name careers --out models
+	@touch $@
+
+train: setup $(MODEL)
+
+run: train
+	@mkdir -p var
+	scripts/run.sh
+
+shell: train
+	@mkdir -p var
+	$(RASA) run actions --actions bot.actions --port $(ACTION_PORT) & trap "kill $$!" EXIT; \
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+# --- checks -------------------------------------------------------------------------------------
+test: train
+	$(BIN)/ruff check .
+	$(RASA) data validate --fail-on-warnings
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: train
+	$(PY) -m bench
+
+clean:
+	rm -rf models var data/nlu/generated .pytest_cache

@@ -1,0 +1,57 @@
+"""Working out which career a student means: from an entity, the message text, or the conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rasa_sdk import Tracker
+
+from careers_catalog import CareerMatch, Catalog
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    """The one catalogue of this action server process (opened on first use)."""
+    return Catalog()
+
+
+@dataclass
+class CareerMention:
+    """What the latest message says about careers.
+
+    ``career``: the career clearly meant, if any. ``suggestions``: close matches to offer when the
+    student named something the catalogue does not clearly have. ``named``: what they typed for it.
+    """
+
+    career: CareerMatch | None = None
+    suggestions: list[CareerMatch] = field(default_factory=list)
+    named: str | None = None
+
+
+def mentioned_career(tracker: Tracker) -> CareerMention:
+    """The career named in the latest message (entity first, then the text), without context."""
+    cat = catalog()
+    values = [
+        str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == "career"
+    ]
+    for value in values:
+        match = cat.resolve(value)
+        if match:
+            return CareerMention(career=match, named=value)
+    text = tracker.latest_message.get("text") or ""
+    if not text.startswith("/"):
+        match = cat.find_in_text(text)
+        if match and match.strong:
+            return CareerMention(career=match, named=match.matched)
+    if values:
+        return CareerMention(suggestions=cat.search(values[0], limit=4), named=values[0])
+    return CareerMention()
+
+
+def career_in_focus(tracker: Tracker) -> str | None:
+    """The id of the career the conversation is currently about (the ``career`` slot)."""
+    career_id = tracker.get_slot("career")
+    if career_id and catalog().ref(career_id):
+        return career_id
+    return None

@@ -1,0 +1,52 @@
+"""What the assistant says when it is not sure what a message means: never a dead end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import messages
+from bot.actions.career_context import catalog
+from bot.actions.careers import show_facet
+
+HELP_TEXT = (
+    "Sorry, I didn't quite get that. I'm a careers helper: ask me what a job is like, what it pays, "
+    "which subjects help, or how to get in. You could try one of these:"
+)
+DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these careers?"
+
+
+class ActionFallback(Action):
+    """For messages the NLU is unsure about: if the text names a career, show it; otherwise say
+    briefly what the assistant can do, with buttons."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        match = catalog().find_in_text(text) if not text.startswith("/") else None
+        if match and match.strong:
+            facet = tracker.get_slot("pending_facet") or "overview"
+            return show_facet(dispatcher, match.career_id, facet)
+        close = catalog().search(text, limit=3) if 0 < len(text) <= 60 else []
+        buttons = (
+            messages.career_buttons(close)
+            if close
+            else [
+                messages.button(
+                    "What does a software developer do?", "ask_career_overview", "software-developer"
+                ),
+                messages.button(
+                    "Jobs without going to uni", "ask_routes_without_degree", "software-developer"
+                ),
+                messages.button("What can you help with?", "help"),
+            ]
+        )
+        dispatcher.utter_message(text=DID_YOU_MEAN if close else HELP_TEXT, buttons=buttons)
+        return []

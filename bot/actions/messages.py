@@ -1,0 +1,222 @@
+"""Building the assistant's messages about careers: the text of each facet and the buttons under it.
+
+Every reply that shows catalogue facts is made here, so that wording, sources and buttons stay the
+same across skills. Text is plain (no markup): the chat widget shows it as text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from careers_catalog import CareerProfile
+from careers_catalog.catalog import CareerRef, Route
+from careers_catalog.search import CareerMatch
+
+# Each facet of a career: the intent that asks for it and the label of the button that opens it.
+FACETS: dict[str, tuple[str, str]] = {
+    "overview": ("ask_career_overview", "What's the job like?"),
+    "pay": ("ask_pay", "Pay"),
+    "subjects": ("ask_subjects", "Subjects that help"),
+    "routes": ("ask_routes", "How to get in"),
+    "routes_without_degree": ("ask_routes_without_degree", "Without uni"),
+    "skills": ("ask_skills", "Skills"),
+    "hours": ("ask_hours", "Hours"),
+    "outlook": ("ask_outlook", "Future outlook"),
+    "related": ("ask_related", "Similar careers"),
+}
+FACET_OF_INTENT = {intent: facet for facet, (intent, _) in FACETS.items()}
+# Which buttons to offer next after each facet.
+_NEXT = {
+    "overview": ["pay", "subjects", "routes", "related"],
+    "pay": ["hours", "routes", "subjects", "outlook"],
+    "subjects": ["routes", "pay", "skills", "related"],
+    "routes": ["subjects", "pay", "skills", "outlook"],
+    "routes_without_degree": ["routes", "subjects", "pay", "skills"],
+    "skills": ["subjects", "routes", "hours", "related"],
+    "hours": ["pay", "skills", "outlook", "related"],
+    "outlook": ["routes", "pay", "related", "overview"],
+    "related": ["overview", "pay", "routes", "subjects"],
+}
+ROUTE_LABELS = {
+    "apprenticeship": "Apprenticeship",
+    "degree_apprenticeship": "Degree apprenticeship",
+    "t_level": "T Level",
+    "college": "College course",
+    "degree": "University degree",
+    "direct": "Applying directly",
+    "volunteering": "Volunteering and experience",
+    "other": "Other route",
+}
+BULLET = "•"
+
+
+def payload(intent: str, career_id: str | None = None) -> str:
+    """A button payload that triggers ``intent`` (with the career as an entity, when given)."""
+    if career_id is None:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps({'career': career_id})}"
+
+
+def button(title: str, intent: str, career_id: str | None = None) -> dict[str, str]:
+    return {"title": title, "payload": payload(intent, career_id)}
+
+
+def facet_buttons(profile: CareerProfile, facet: str) -> list[dict[str, str]]:
+    return [button(FACETS[f][1], FACETS[f][0], profile.id) for f in _NEXT[facet]]
+
+
+def career_buttons(
+    careers: list[CareerRef] | list[CareerMatch], facet: str = "overview"
+) -> list[dict[str, str]]:
+    intent = FACETS[facet][0]
+    return [button(_title(c), intent, _id(c)) for c in careers]
+
+
+def _title(c: CareerRef | CareerMatch) -> str:
+    return c.title
+
+
+def _id(c: CareerRef | CareerMatch) -> str:
+    return c.id if isinstance(c, CareerRef) else c.career_id
+
+
+def a_or_an(phrase: str) -> str:
+    vowel_sound = phrase[:1].lower() in "aeiou" and not phrase.lower().startswith(("uni", "euro"))
+    article = "an" if vowel_sound else "a"
+    return f"{article} {phrase}"
+
+
+def name_of(profile: CareerProfile) -> str:
+    """The career's title as it reads mid-sentence ('a software developer', 'an animator')."""
+    title = profile.title
+    if not title[:2].isupper():  # keep acronyms such as 'UX designer' or 'GP'
+        title = title[0].lower() + title[1:]
+    return a_or_an(title)
+
+
+def pounds(amount: int) -> str:
+    return f"£{amount:,}"
+
+
+def cite(source: str, year: int) -> str:
+    return f"(Source: {source}, {year}.)"
+
+
+def facet_text(profile: CareerProfile, facet: str) -> str:
+    """The reply text for one facet of a career."""
+    return _WRITERS[facet](profile)
+
+
+def _overview(p: CareerProfile) -> str:
+    return f"{p.title}: {p.summary}\n\n{p.day_to_day}"
+
+
+def _pay(p: CareerProfile) -> str:
+    text = (
+        f"Pay for {name_of(p)}: about {pounds(p.pay.starter)} a year when starting out, rising to about "
+        f"{pounds(p.pay.experienced)} with experience. {cite(p.pay.source, p.pay.year)}"
+    )
+    if p.pay.year <= 2020:
+        text += " Pay has gone up since then in many jobs, so check a few current job adverts too."
+    return text + " Pay also varies by employer and by where in the UK you work."
+
+
+def _subjects(p: CareerProfile) -> str:
+    lines = [f"Subjects that help to become {name_of(p)}:"]
+    for s in p.subjects:
+        levels = " and ".join(x for x, on in (("GCSE", s.gcse), ("A level", s.a_level)) if on)
+        lines.append(f"{BULLET} {s.subject} ({levels}): {s.why}")
+    lines.append("Good GCSEs in English and maths keep the most routes open.")
+    return "\n".join(lines)
+
+
+def _route_line(r: Route) -> str:
+    label = ROUTE_LABELS.get(r.kind, "Route")
+    if r.level and r.kind in ("apprenticeship", "degree_apprenticeship", "college"):
+        label += f" (Level {r.level})"
+    line = f"{BULLET} {label}: {r.qualification}"
+    return f"{line}. {r.note}" if r.note else line
+
+
+def _routes(p: CareerProfile) -> str:
+    lines = [f"Ways to become {name_of(p)}:"] + [_route_line(r) for r in p.routes]
+    lines.append(cite(p.routes_source.source, p.routes_source.year))
+    return "\n".join(lines)
+
+
+def _routes_without_degree(p: CareerProfile) -> str:
+    other = [r for r in p.routes if r.kind != "degree"]
+    if not other:
+        return (
+            f"To become {name_of(p)} you need a university degree: there is no other route at the moment.\n"
+            + "\n".join(_route_line(r) for r in p.routes)
+            + f"\n{cite(p.routes_source.source, p.routes_source.year)}"
+        )
+    lines = [f"Yes, there are ways to become {name_of(p)} without going to university full time:"]
+    lines += [_route_line(r) for r in other]
+    if any(r.kind == "degree_apprenticeship" for r in other):
+        lines.append(
+            "A degree apprenticeship gets you a degree while you work and are paid, with no tuition fees."
+        )
+    lines.append(cite(p.routes_source.source, p.routes_source.year))
+    return "\n".join(lines)
+
+
+def _skills(p: CareerProfile) -> str:
+    return "\n".join([f"What helps you do well as {name_of(p)}:"] + [f"{BULLET} {s}" for s in p.skills])
+
+
+def _hours(p: CareerProfile) -> str:
+    h = p.hours
+    span = f"{_num(h.min_hours)} to {_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
+    text = f"As {name_of(p)} you'd usually work about {span} hours a week."
+    if h.pattern:
+        text += f" Typical pattern: {h.pattern.rstrip('.')}."
+    return f"{text} {cite(h.source, h.year)}"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _outlook(p: CareerProfile) -> str:
+    return f"The outlook for {name_of(p)}: {p.outlook}"
+
+
+def _related(p: CareerProfile) -> str:
+    titles = ", ".join(r.title for r in p.related)
+    return f"If you like the sound of {name_of(p)}, you might also look at: {titles}."
+
+
+_WRITERS = {
+    "overview": _overview,
+    "pay": _pay,
+    "subjects": _subjects,
+    "routes": _routes,
+    "routes_without_degree": _routes_without_degree,
+    "skills": _skills,
+    "hours": _hours,
+    "outlook": _outlook,
+    "related": _related,
+}
+
+
+def facet_message(profile: CareerProfile, facet: str) -> dict[str, Any]:
+    """Keyword arguments for ``dispatcher.utter_message``: the facet's text and the buttons under it."""
+    buttons = career_buttons(profile.related) if facet == "related" else facet_buttons(profile, facet)
+    return {"text": facet_text(profile, facet), "buttons": buttons}
+
+
+def suggestion_message(named: str, suggestions: list[CareerMatch], facet: str) -> dict[str, Any]:
+    """'Did you mean...?' with the closest careers as buttons."""
+    return {
+        "text": f'I\'m not sure which career you mean by "{_quote(named)}". Did you mean one of these?',
+        "buttons": career_buttons(suggestions, facet),
+    }
+
+
+def _quote(text: str) -> str:
+    """A short, safe echo of what the student typed (no markup, no control characters)."""
+    cleaned = "".join(ch for ch in text if ch.isprintable() and ch not in '<>{}[]"`')
+    return cleaned[:40].strip() or "that"

@@ -1,0 +1,56 @@
+"""Command line: ``python -m careers_catalog load | search QUERY | show ID | export-nlu DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from careers_catalog.catalog import Catalog
+from careers_catalog.db import make_engine
+from careers_catalog.loader import CatalogDataError, load_catalog
+from careers_catalog.nlu_export import write_nlu
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m careers_catalog", description=__doc__)
+    parser.add_argument("--database-url", help="default: DATABASE_URL or var/catalog.db")
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("load", help="build or update the database from the data files")
+    load.add_argument("--force", action="store_true", help="reload even if the files are unchanged")
+    search = commands.add_parser("search", help="find careers by name, alias or misspelling")
+    search.add_argument("query", nargs="+")
+    show = commands.add_parser("show", help="print one career's profile")
+    show.add_argument("career_id")
+    export = commands.add_parser("export-nlu", help="write NLU lookup tables and synonyms")
+    export.add_argument("directory", type=Path)
+    args = parser.parse_args(argv)
+
+    engine = make_engine(args.database_url)
+    if args.command == "load":
+        try:
+            result = load_catalog(engine, force=args.force)
+        except CatalogDataError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        state = "loaded" if result.changed else "unchanged"
+        print(f"catalogue {state}: {result.careers} careers, {result.subjects} subjects")
+        return 0
+    catalog = Catalog(engine)
+    if args.command == "search":
+        for match in catalog.search(" ".join(args.query)):
+            print(f"{match.score:5.1f}  {match.career_id:32}  (matched {match.matched!r})")
+    elif args.command == "show":
+        profile = catalog.profile(args.career_id)
+        if profile is None:
+            print(f"no career with id {args.career_id!r}", file=sys.stderr)
+            return 1
+        for key, value in vars(profile).items():
+            print(f"{key}: {value}")
+    elif args.command == "export-nlu":
+        print(write_nlu(catalog, args.directory))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

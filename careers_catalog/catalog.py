@@ -1,0 +1,210 @@
+"""The catalogue's read API: find careers by name and read a career's whole profile.
+
+The bot's actions (and later the web app) use :class:`Catalog`; it returns plain dataclasses, so callers
+never hold database sessions or build SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import selectinload
+
+from careers_catalog.db import make_engine, session_factory
+from careers_catalog.models import Career, CareerAlias, CareerSubject, RelatedCareer, Subject
+from careers_catalog.search import CareerMatch, NameIndex
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A sourced fact: a value with the public source and year it comes from."""
+
+    source: str
+    year: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Pay(Figure):
+    starter: int = 0
+    experienced: int = 0
+
+
+@dataclass(frozen=True)
+class Hours(Figure):
+    min_hours: float = 0
+    max_hours: float = 0
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class SubjectLink:
+    subject: str
+    gcse: bool
+    a_level: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    level: int | None
+    qualification: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CareerRef:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CareerProfile:
+    """Everything the catalogue knows about one career."""
+
+    id: str
+    title: str
+    sector: str
+    summary: str
+    day_to_day: str
+    tasks: list[str]
+    skills: list[str]
+    aliases: list[str]
+    subjects: list[SubjectLink]
+    routes: list[Route]
+    routes_source: Figure
+    pay: Pay
+    hours: Hours
+    outlook: str
+    riasec: str
+    soc2020: str
+    related: list[CareerRef]
+
+
+class Catalog:
+    """Read access to the careers catalogue database."""
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine or make_engine()
+        self._sessions = session_factory(self.engine)
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """The fuzzy name index, built on first use from every title and alias."""
+        with self._sessions() as session:
+            titles = session.execute(select(Career.id, Career.title)).all()
+            aliases = session.execute(
+                select(CareerAlias.career_id, Career.title, CareerAlias.alias).join(
+                    Career, Career.id == CareerAlias.career_id
+                )
+            ).all()
+        return NameIndex([(cid, title, title) for cid, title in titles] + [tuple(row) for row in aliases])
+
+    def search(self, query: str, limit: int = 5) -> list[CareerMatch]:
+        """Careers that ``query`` names, best first; misspellings and aliases included."""
+        return self.names.search(query, limit=limit)
+
+    def find_in_text(self, text: str) -> CareerMatch | None:
+        """The career mentioned in a whole sentence, if any."""
+        return self.names.find_in_text(text)
+
+    def resolve(self, mention: str | None) -> CareerMatch | None:
+        """The one career a mention (an id, a title, an alias or a close misspelling) clearly means."""
+        if not mention:
+            return None
+        ref = self.ref(mention)
+        if ref is not None:
+            return CareerMatch(ref.id, ref.title, mention, 100.0)
+        matches = self.search(mention, limit=2)
+        if matches and matches[0].strong and (len(matches) == 1 or matches[0].score > matches[1].score):
+            return matches[0]
+        return None
+
+    def ref(self, career_id: str) -> CareerRef | None:
+        with self._sessions() as session:
+            row = session.execute(select(Career.id, Career.title).where(Career.id == career_id)).first()
+        return CareerRef(*row) if row else None
+
+    def profile(self, career_id: str) -> CareerProfile | None:
+        """The whole profile of a career, or None if there is no such id."""
+        query = (
+            select(Career)
+            .where(Career.id == career_id)
+            .options(
+                selectinload(Career.aliases),
+                selectinload(Career.subjects).joinedload(CareerSubject.subject),
+                selectinload(Career.routes),
+                selectinload(Career.skills),
+                selectinload(Career.pay),
+                selectinload(Career.hours),
+                selectinload(Career.related).joinedload(RelatedCareer.other),
+                selectinload(Career.interests),
+            )
+        )
+        with self._sessions() as session:
+            c = session.execute(query).scalars().first()
+            if c is None:
+                return None
+            return CareerProfile(
+                id=c.id,
+                title=c.title,
+                sector=c.sector,
+                summary=c.summary,
+                day_to_day=c.day_to_day,
+                tasks=list(c.tasks),
+                skills=[s.skill.name for s in c.skills],
+                aliases=[a.alias for a in c.aliases],
+                subjects=[SubjectLink(s.subject.name, s.gcse, s.a_level, s.why) for s in c.subjects],
+                routes=[Route(r.kind, r.level, r.qualification, r.note) for r in c.routes],
+                routes_source=Figure(c.routes_source, c.routes_year),
+                pay=Pay(
+                    source=c.pay.source,
+                    year=c.pay.year,
+                    url=c.pay.url,
+                    starter=c.pay.starter,
+                    experienced=c.pay.experienced,
+                ),
+                hours=Hours(
+                    source=c.hours.source,
+                    year=c.hours.year,
+                    min_hours=c.hours.min_hours,
+                    max_hours=c.hours.max_hours,
+                    pattern=c.hours.pattern,
+                ),
+                outlook=c.outlook,
+                riasec="".join(i.code for i in c.interests),
+                soc2020=c.soc2020,
+                related=[CareerRef(r.other.id, r.other.title) for r in c.related],
+            )
+
+    def careers(self, sector: str | None = None) -> list[CareerRef]:
+        """All careers (or one sector's), by title."""
+        query = select(Career.id, Career.title).order_by(Career.title)
+        if sector:
+            query = query.where(Career.sector == sector)
+        with self._sessions() as session:
+            return [CareerRef(*row) for row in session.execute(query)]
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return session.execute(select(func.count()).select_from(Career)).scalar_one()
+
+    def subject_names(self) -> dict[str, list[str]]:
+        """Each subject's canonical name with the loose names students use for it."""
+        with self._sessions() as session:
+            subjects = session.execute(select(Subject).options(selectinload(Subject.aliases))).scalars()
+            return {s.name: [a.alias for a in s.aliases] for s in subjects}
+
+    def career_names(self) -> dict[str, list[str]]:
+        """Each career id with its title and aliases (for generating NLU lookup tables)."""
+        out: dict[str, list[str]] = {}
+        with self._sessions() as session:
+            for cid, title in session.execute(select(Career.id, Career.title).order_by(Career.id)):
+                out[cid] = [title]
+            for cid, alias in session.execute(select(CareerAlias.career_id, CareerAlias.alias)):
+                out[cid].append(alias)
+        return out

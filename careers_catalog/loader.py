@@ -1,0 +1,323 @@
+"""Build the catalogue database from the data files, idempotently.
+
+``load_catalog`` validates every record first and loads nothing if any is wrong; it then inserts or
+updates careers in place (removing careers no longer in the files) and records a hash of the files,
+so that running it again on unchanged data does no work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from careers_catalog import settings
+from careers_catalog.db import session_factory
+from careers_catalog.models import (
+    Career,
+    CareerAlias,
+    CareerInterest,
+    CareerSkill,
+    CareerSubject,
+    CatalogMeta,
+    EntryRoute,
+    HoursFigure,
+    PayFigure,
+    RelatedCareer,
+    Skill,
+    Subject,
+    SubjectAlias,
+)
+
+SECTORS = frozenset(
+    "digital engineering science health care construction trades creative media public-service "
+    "business law education hospitality environment transport sport".split()
+)
+ROUTE_KINDS = (
+    "apprenticeship",
+    "degree_apprenticeship",
+    "t_level",
+    "college",
+    "degree",
+    "direct",
+    "volunteering",
+    "other",
+)
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_REQUIRED = (
+    "id title aliases sector summary day_to_day tasks skills subjects routes routes_source pay hours "
+    "outlook riasec soc2020 related"
+).split()
+
+
+class CatalogDataError(ValueError):
+    """The data files have problems; ``problems`` lists each one with its file and record."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the catalogue data:\n  " + "\n  ".join(problems))
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    careers: int
+    subjects: int
+    changed: bool
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    return [data_dir / "subjects.yml", *sorted((data_dir / "careers").glob("*.yml"))]
+
+
+def files_hash(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in data_files(data_dir):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_data(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Read and validate the subjects and careers; raise :class:`CatalogDataError` on any problem."""
+    problems: list[str] = []
+    subjects = _read_list(data_dir / "subjects.yml", problems)
+    careers: list[dict[str, Any]] = []
+    for path in sorted((data_dir / "careers").glob("*.yml")):
+        for record in _read_list(path, problems):
+            record["_file"] = path.name
+            careers.append(record)
+    subject_names = {str(s.get("name")) for s in subjects}
+    for s in subjects:
+        if not s.get("name") or not isinstance(s.get("aliases", []), list):
+            problems.append(f"subjects.yml: subject {s!r} needs a name and a list of aliases")
+    ids = [str(c.get("id")) for c in careers]
+    seen: set[str] = set()
+    for career in careers:
+        where = f"{career['_file']}: {career.get('id', '?')}"
+        problems.extend(f"{where}: {p}" for p in _career_problems(career, subject_names, set(ids)))
+        if career.get("id") in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(str(career.get("id")))
+    if problems:
+        raise CatalogDataError(problems)
+    return subjects, careers
+
+
+def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(f"{path.name}: cannot read: {exc}")
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        problems.append(f"{path.name}: expected a list of records")
+        return []
+    return data
+
+
+def _career_problems(c: dict[str, Any], subject_names: set[str], ids: set[str]) -> list[str]:
+    out = [f"missing {key}" for key in _REQUIRED if key not in c]
+    if out:
+        return out
+    if not _ID.fullmatch(str(c["id"])):
+        out.append("id must be lower-case words joined by hyphens")
+    if c["sector"] not in SECTORS:
+        out.append(f"unknown sector {c['sector']!r}")
+    for key in ("title", "summary", "day_to_day", "outlook"):
+        if not isinstance(c[key], str) or not c[key].strip():
+            out.append(f"{key} must be non-empty text")
+    for key in ("aliases", "tasks", "skills", "subjects", "routes", "related"):
+        if not isinstance(c[key], list):
+            out.append(f"{key} must be a list")
+    if out:
+        return out
+    for s in c["subjects"]:
+        if s.get("subject") not in subject_names:
+            out.append(f"unknown subject {s.get('subject')!r} (see subjects.yml)")
+        levels = set(s.get("levels") or [])
+        if not levels or not levels <= {"gcse", "a_level"}:
+            out.append(f"subject {s.get('subject')!r}: levels must be gcse and/or a_level")
+        if not s.get("why"):
+            out.append(f"subject {s.get('subject')!r}: says not why it helps")
+    for r in c["routes"]:
+        if r.get("type") not in ROUTE_KINDS:
+            out.append(f"unknown route type {r.get('type')!r}")
+        if not r.get("qualification"):
+            out.append("a route has no qualification")
+        if r.get("level") is not None and r["level"] not in range(1, 8):
+            out.append(f"route level {r['level']!r} is not 1 to 7")
+    pay, hours, routes_source = c["pay"], c["hours"], c["routes_source"]
+    if not (
+        isinstance(pay, dict)
+        and isinstance(pay.get("starter"), int)
+        and isinstance(pay.get("experienced"), int)
+        and 0 < pay["starter"] <= pay["experienced"]
+    ):
+        out.append("pay needs whole-pound starter <= experienced")
+    if not (
+        isinstance(hours, dict)
+        and isinstance(hours.get("min"), (int, float))
+        and isinstance(hours.get("max"), (int, float))
+        and 0 < hours["min"] <= hours["max"] <= 80
+    ):
+        out.append("hours need min <= max, a week")
+    for name, fact in (("pay", pay), ("hours", hours)):
+        if not isinstance(fact, dict) or not fact.get("source") or not _is_year(fact.get("year")):
+            out.append(f"{name} needs a source and a year")
+    if (
+        not isinstance(routes_source, dict)
+        or not routes_source.get("name")
+        or not _is_year(routes_source.get("year"))
+    ):
+        out.append("routes_source needs a name and a year")
+    if not re.fullmatch(r"[RIASEC]{2,3}", str(c["riasec"])) or len(set(str(c["riasec"]))) != len(
+        str(c["riasec"])
+    ):
+        out.append("riasec must be 2 or 3 different letters of RIASEC")
+    if not re.fullmatch(r"\d{4}", str(c["soc2020"])):
+        out.append("soc2020 must be a 4-digit unit group")
+    for other in c["related"]:
+        if other not in ids:
+            out.append(f"related career {other!r} is not in the catalogue")
+        elif other == c["id"]:
+            out.append("a career cannot be related to itself")
+    return out
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, int) and 1990 <= value <= 2100
+
+
+def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = False) -> LoadResult:
+    """Load the data files into the database at ``engine``; skip if they are unchanged since last time."""
+    data_dir = data_dir or settings.DATA_DIR
+    digest = files_hash(data_dir)
+    with session_factory(engine).begin() as session:
+        meta = session.get(CatalogMeta, "data_hash")
+        if meta is not None and meta.value == digest and not force:
+            return LoadResult(
+                careers=len(session.execute(select(Career.id)).all()),
+                subjects=len(session.execute(select(Subject.id)).all()),
+                changed=False,
+            )
+    subjects, careers = read_data(data_dir)
+    with session_factory(engine).begin() as session:
+        subject_ids = _upsert_subjects(session, subjects)
+        skill_ids = _skill_ids(session, {s for c in careers for s in c["skills"]})
+        wanted = {c["id"] for c in careers}
+        # Children are rebuilt from the files on every load; careers themselves are updated in place
+        # so that rows elsewhere (opportunities, analytics) that point at a career id stay valid.
+        for child in (
+            RelatedCareer,
+            CareerAlias,
+            CareerSubject,
+            EntryRoute,
+            CareerSkill,
+            PayFigure,
+            HoursFigure,
+            CareerInterest,
+        ):
+            session.execute(delete(child))
+        session.expire_all()
+        stale = [cid for (cid,) in session.execute(select(Career.id)) if cid not in wanted]
+        if stale:
+            session.execute(delete(Career).where(Career.id.in_(stale)))
+        for record in careers:
+            _upsert_career(session, record, subject_ids, skill_ids)
+        session.flush()
+        for record in careers:
+            for position, other in enumerate(dict.fromkeys(record["related"])):
+                session.add(RelatedCareer(career_id=record["id"], related_id=other, position=position))
+        session.merge(CatalogMeta(key="data_hash", value=digest))
+    return LoadResult(careers=len(careers), subjects=len(subjects), changed=True)
+
+
+def _upsert_subjects(session: Session, subjects: list[dict[str, Any]]) -> dict[str, int]:
+    session.execute(delete(SubjectAlias))
+    session.expire_all()
+    existing = {s.name: s for s in session.execute(select(Subject)).unique().scalars()}
+    for record in subjects:
+        subject = existing.get(record["name"]) or Subject(name=record["name"])
+        subject.gcse = bool(record.get("gcse"))
+        subject.a_level = bool(record.get("a_level"))
+        subject.aliases = [SubjectAlias(alias=a) for a in dict.fromkeys(record.get("aliases") or [])]
+        session.add(subject)
+        existing[record["name"]] = subject
+    session.flush()
+    return {name: subject.id for name, subject in existing.items()}
+
+
+def _skill_ids(session: Session, names: set[str]) -> dict[str, int]:
+    existing = {s.name: s.id for s in session.execute(select(Skill)).scalars()}
+    for name in sorted(names - existing.keys()):
+        skill = Skill(name=name)
+        session.add(skill)
+        session.flush()
+        existing[name] = skill.id
+    return existing
+
+
+def _upsert_career(
+    session: Session, r: dict[str, Any], subject_ids: dict[str, int], skill_ids: dict[str, int]
+) -> None:
+    career = session.get(Career, r["id"]) or Career(id=r["id"])
+    career.title = r["title"].strip()
+    career.sector = r["sector"]
+    career.summary = r["summary"].strip()
+    career.day_to_day = r["day_to_day"].strip()
+    career.tasks = [str(t) for t in r["tasks"]]
+    career.outlook = r["outlook"].strip()
+    career.soc2020 = str(r["soc2020"])
+    career.onet = r.get("onet")
+    career.routes_source = r["routes_source"]["name"]
+    career.routes_year = r["routes_source"]["year"]
+    career.aliases = [CareerAlias(alias=a.strip()) for a in dict.fromkeys(r["aliases"]) if a.strip()]
+    subjects = {s["subject"]: s for s in r["subjects"]}  # one row per subject
+    career.subjects = [
+        CareerSubject(
+            subject_id=subject_ids[name],
+            position=position,
+            gcse="gcse" in s["levels"],
+            a_level="a_level" in s["levels"],
+            why=s["why"].strip(),
+        )
+        for position, (name, s) in enumerate(subjects.items())
+    ]
+    career.routes = [
+        EntryRoute(
+            position=position,
+            kind=route["type"],
+            level=route.get("level"),
+            qualification=route["qualification"].strip(),
+            note=(route.get("note") or "").strip() or None,
+        )
+        for position, route in enumerate(r["routes"])
+    ]
+    career.skills = [
+        CareerSkill(skill_id=skill_ids[name], position=position)
+        for position, name in enumerate(dict.fromkeys(r["skills"]))
+    ]
+    pay, hours = r["pay"], r["hours"]
+    career.pay = PayFigure(
+        starter=pay["starter"],
+        experienced=pay["experienced"],
+        source=pay["source"],
+        year=pay["year"],
+        url=pay.get("url"),
+    )
+    career.hours = HoursFigure(
+        min_hours=hours["min"],
+        max_hours=hours["max"],
+        pattern=hours.get("pattern"),
+        source=hours["source"],
+        year=hours["year"],
+    )
+    career.interests = [CareerInterest(code=code, rank=rank) for rank, code in enumerate(r["riasec"], 1)]
+    session.add(career)

@@ -1,0 +1,218 @@
+"""Database models of the catalogue (SQLAlchemy 2.0-style queries on SQLAlchemy 1.4, which Rasa pins).
+
+Careers and their facts: aliases, subjects that help, routes in, skills, pay and hours (each with a named
+source and year), related careers and RIASEC interest codes. Employers and opportunities (issue C) get
+their own module beside this one and share ``Base``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, declarative_base, relationship
+
+Base = declarative_base()
+
+
+def _career_fk() -> Column:
+    return Column(String(80), ForeignKey("careers.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class Career(Base):
+    __tablename__ = "careers"
+
+    id: Mapped[str] = Column(String(80), primary_key=True)
+    title: Mapped[str] = Column(String(120), nullable=False)
+    sector: Mapped[str] = Column(String(40), nullable=False, index=True)
+    summary: Mapped[str] = Column(Text, nullable=False)
+    day_to_day: Mapped[str] = Column(Text, nullable=False)
+    tasks: Mapped[list] = Column(JSON, nullable=False, default=list)
+    outlook: Mapped[str] = Column(Text, nullable=False)
+    soc2020: Mapped[str] = Column(String(4), nullable=False)
+    onet: Mapped[str | None] = Column(String(12))
+    routes_source: Mapped[str] = Column(String(300), nullable=False)
+    routes_year: Mapped[int] = Column(Integer, nullable=False)
+
+    aliases: Mapped[list[CareerAlias]] = relationship(
+        "CareerAlias", cascade="all, delete-orphan", order_by="CareerAlias.id"
+    )
+    subjects: Mapped[list[CareerSubject]] = relationship(
+        "CareerSubject", cascade="all, delete-orphan", order_by="CareerSubject.position"
+    )
+    routes: Mapped[list[EntryRoute]] = relationship(
+        "EntryRoute", cascade="all, delete-orphan", order_by="EntryRoute.position"
+    )
+    skills: Mapped[list[CareerSkill]] = relationship(
+        "CareerSkill", cascade="all, delete-orphan", order_by="CareerSkill.position"
+    )
+    pay: Mapped[PayFigure | None] = relationship("PayFigure", uselist=False, cascade="all, delete-orphan")
+    hours: Mapped[HoursFigure | None] = relationship(
+        "HoursFigure", uselist=False, cascade="all, delete-orphan"
+    )
+    related: Mapped[list[RelatedCareer]] = relationship(
+        "RelatedCareer",
+        cascade="all, delete-orphan",
+        foreign_keys="RelatedCareer.career_id",
+        order_by="RelatedCareer.position",
+    )
+    interests: Mapped[list[CareerInterest]] = relationship(
+        "CareerInterest", cascade="all, delete-orphan", order_by="CareerInterest.rank"
+    )
+
+
+class CareerAlias(Base):
+    """Another name for a career: what students call it, slang, short forms."""
+
+    __tablename__ = "career_aliases"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    career_id: Mapped[str] = _career_fk()
+    alias: Mapped[str] = Column(String(120), nullable=False)
+
+
+class Subject(Base):
+    """A school subject, with whether it is commonly taken at GCSE and A level in England."""
+
+    __tablename__ = "subjects"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    name: Mapped[str] = Column(String(80), nullable=False, unique=True)
+    gcse: Mapped[bool] = Column(Boolean, nullable=False)
+    a_level: Mapped[bool] = Column(Boolean, nullable=False)
+    aliases: Mapped[list[SubjectAlias]] = relationship(
+        "SubjectAlias", cascade="all, delete-orphan", order_by="SubjectAlias.id"
+    )
+
+
+class SubjectAlias(Base):
+    __tablename__ = "subject_aliases"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    subject_id: Mapped[int] = Column(
+        Integer, ForeignKey("subjects.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    alias: Mapped[str] = Column(String(80), nullable=False)
+
+
+class CareerSubject(Base):
+    """A subject that helps with a career, at which levels, and why."""
+
+    __tablename__ = "career_subjects"
+
+    career_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: Mapped[int] = Column(Integer, ForeignKey("subjects.id"), primary_key=True, index=True)
+    position: Mapped[int] = Column(Integer, nullable=False)
+    gcse: Mapped[bool] = Column(Boolean, nullable=False)
+    a_level: Mapped[bool] = Column(Boolean, nullable=False)
+    why: Mapped[str] = Column(Text, nullable=False)
+    subject: Mapped[Subject] = relationship("Subject", lazy="joined")
+
+
+class EntryRoute(Base):
+    """One way into a career: an apprenticeship, a T Level, a college course, a degree and so on."""
+
+    __tablename__ = "entry_routes"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    career_id: Mapped[str] = _career_fk()
+    position: Mapped[int] = Column(Integer, nullable=False)
+    kind: Mapped[str] = Column(String(30), nullable=False)
+    level: Mapped[int | None] = Column(Integer)
+    qualification: Mapped[str] = Column(String(300), nullable=False)
+    note: Mapped[str | None] = Column(Text)
+
+
+class Skill(Base):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    name: Mapped[str] = Column(String(300), nullable=False, unique=True)
+
+
+class CareerSkill(Base):
+    __tablename__ = "career_skills"
+
+    career_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = Column(Integer, ForeignKey("skills.id"), primary_key=True, index=True)
+    position: Mapped[int] = Column(Integer, nullable=False)
+    skill: Mapped[Skill] = relationship("Skill", lazy="joined")
+
+
+class PayFigure(Base):
+    """Yearly pay in pounds, starter and experienced, from a named public source."""
+
+    __tablename__ = "pay_figures"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    career_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    starter: Mapped[int] = Column(Integer, nullable=False)
+    experienced: Mapped[int] = Column(Integer, nullable=False)
+    source: Mapped[str] = Column(String(300), nullable=False)
+    year: Mapped[int] = Column(Integer, nullable=False)
+    url: Mapped[str | None] = Column(String(500))
+
+
+class HoursFigure(Base):
+    """Typical weekly hours and working pattern, from a named public source."""
+
+    __tablename__ = "hours_figures"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    career_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    min_hours: Mapped[float] = Column(Float, nullable=False)
+    max_hours: Mapped[float] = Column(Float, nullable=False)
+    pattern: Mapped[str | None] = Column(Text)
+    source: Mapped[str] = Column(String(300), nullable=False)
+    year: Mapped[int] = Column(Integer, nullable=False)
+
+
+class RelatedCareer(Base):
+    __tablename__ = "related_careers"
+
+    career_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), primary_key=True
+    )
+    related_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = Column(Integer, nullable=False)
+    other: Mapped[Career] = relationship("Career", foreign_keys=[related_id], lazy="joined")
+
+
+class CareerInterest(Base):
+    """A Holland (RIASEC) interest letter for a career; rank 1 is the strongest."""
+
+    __tablename__ = "career_interests"
+    __table_args__ = (UniqueConstraint("career_id", "rank"),)
+
+    career_id: Mapped[str] = Column(
+        String(80), ForeignKey("careers.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = Column(String(1), primary_key=True)
+    rank: Mapped[int] = Column(Integer, nullable=False)
+
+
+class CatalogMeta(Base):
+    """Key-value facts about the loaded catalogue, such as the hash of the data files it came from."""
+
+    __tablename__ = "catalog_meta"
+
+    key: Mapped[str] = Column(String(60), primary_key=True)
+    value: Mapped[str] = Column(Text, nullable=False)
