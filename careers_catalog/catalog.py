@@ -25,12 +25,14 @@ class Figure:
     source: str
     year: int
     url: str | None = None
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
 class Pay(Figure):
     starter: int = 0
     experienced: int = 0
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,15 @@ class Catalog:
                     source=c.pay.source,
                     year=c.pay.year,
                     url=c.pay.url,
+                    basis=c.pay.basis,
                     starter=c.pay.starter,
                     experienced=c.pay.experienced,
+                    note=c.pay.note,
                 ),
                 hours=Hours(
                     source=c.hours.source,
                     year=c.hours.year,
+                    basis=c.hours.basis,
                     min_hours=c.hours.min_hours,
                     max_hours=c.hours.max_hours,
                     pattern=c.hours.pattern,

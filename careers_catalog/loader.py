@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from careers_catalog import settings
 from careers_catalog.db import session_factory
 from careers_catalog.models import (
+    SCHEMA_VERSION,
+    Base,
     Career,
     CareerAlias,
     CareerInterest,
@@ -198,7 +200,8 @@ def _is_year(value: Any) -> bool:
 def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = False) -> LoadResult:
     """Load the data files into the database at ``engine``; skip if they are unchanged since last time."""
     data_dir = data_dir or settings.DATA_DIR
-    digest = files_hash(data_dir)
+    digest = files_hash(data_dir) + f":schema{SCHEMA_VERSION}"
+    _rebuild_if_schema_changed(engine)
     with session_factory(engine).begin() as session:
         meta = session.get(CatalogMeta, "data_hash")
         if meta is not None and meta.value == digest and not force:
@@ -237,6 +240,18 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
                 session.add(RelatedCareer(career_id=record["id"], related_id=other, position=position))
         session.merge(CatalogMeta(key="data_hash", value=digest))
     return LoadResult(careers=len(careers), subjects=len(subjects), changed=True)
+
+
+def _rebuild_if_schema_changed(engine: Engine) -> None:
+    """The catalogue tables hold only what the data files say, so a new shape is made by rebuilding."""
+    with session_factory(engine).begin() as session:
+        meta = session.get(CatalogMeta, "schema_version")
+        if meta is not None and meta.value == SCHEMA_VERSION:
+            return
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with session_factory(engine).begin() as session:
+        session.add(CatalogMeta(key="schema_version", value=SCHEMA_VERSION))
 
 
 def _upsert_subjects(session: Session, subjects: list[dict[str, Any]]) -> dict[str, int]:
@@ -296,7 +311,7 @@ def _upsert_career(
             kind=route["type"],
             level=route.get("level"),
             qualification=route["qualification"].strip(),
-            note=(route.get("note") or "").strip() or None,
+            note=_text_or_none(route.get("note")),
         )
         for position, route in enumerate(r["routes"])
     ]
@@ -311,6 +326,8 @@ def _upsert_career(
         source=pay["source"],
         year=pay["year"],
         url=pay.get("url"),
+        basis=_text_or_none(pay.get("basis")),
+        note=_text_or_none(pay.get("note")),
     )
     career.hours = HoursFigure(
         min_hours=hours["min"],
@@ -318,6 +335,11 @@ def _upsert_career(
         pattern=hours.get("pattern"),
         source=hours["source"],
         year=hours["year"],
+        basis=_text_or_none(hours.get("basis")),
     )
     career.interests = [CareerInterest(code=code, rank=rank) for rank, code in enumerate(r["riasec"], 1)]
     session.add(career)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value).strip() or None if value else None

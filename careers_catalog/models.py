@@ -22,6 +22,9 @@ from sqlalchemy.orm import Mapped, declarative_base, relationship
 
 Base = declarative_base()
 
+# Bump when a table changes shape: the loader then rebuilds the catalogue tables from the data files.
+SCHEMA_VERSION = "3"
+
 
 def _career_fk() -> Column:
     return Column(String(80), ForeignKey("careers.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -165,6 +168,8 @@ class PayFigure(Base):
     source: Mapped[str] = Column(String(300), nullable=False)
     year: Mapped[int] = Column(Integer, nullable=False)
     url: Mapped[str | None] = Column(String(500))
+    basis: Mapped[str | None] = Column(Text)  # how the figures were read from the source
+    note: Mapped[str | None] = Column(Text)  # a caveat a student should hear with the figures
 
 
 class HoursFigure(Base):
@@ -181,6 +186,7 @@ class HoursFigure(Base):
     pattern: Mapped[str | None] = Column(Text)
     source: Mapped[str] = Column(String(300), nullable=False)
     year: Mapped[int] = Column(Integer, nullable=False)
+    basis: Mapped[str | None] = Column(Text)
 
 
 class RelatedCareer(Base):

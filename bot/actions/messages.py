@@ -117,6 +117,8 @@ def _pay(p: CareerProfile) -> str:
         f"Pay for {name_of(p)}: about {pounds(p.pay.starter)} a year when starting out, rising to about "
         f"{pounds(p.pay.experienced)} with experience. {cite(p.pay.source, p.pay.year)}"
     )
+    if p.pay.note:
+        text += f" {p.pay.note}"
     if p.pay.year <= 2020:
         text += " Pay has gone up since then in many jobs, so check a few current job adverts too."
     return text + " Pay also varies by employer and by where in the UK you work."

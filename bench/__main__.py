@@ -1,0 +1,20 @@
+"""Run every benchmark: ``python -m bench`` (``make bench``). ``--quick`` runs a short version."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import nlu, search, serve
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, no training run")
+    args = parser.parse_args()
+    search.main(rounds=500 if args.quick else 3000)
+    nlu.main()
+    serve.main(rounds=3 if args.quick else 20, train=not args.quick)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Shared fixtures: real catalogue databases (SQLite, and PostgreSQL where it runs)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from careers_catalog import Catalog
+from careers_catalog.db import make_engine
+from careers_catalog.loader import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DATA = Path(__file__).parent / "fixtures" / "catalog"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_or_skip() -> str:
+    """The PostgreSQL URL; tests skip with a reason on a machine without it, but never under CI."""
+    try:
+        with sa.create_engine(POSTGRES_URL, future=True).connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required under CI: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (set TEST_POSTGRES_URL): {exc.orig}")
+    return POSTGRES_URL
+
+
+def _fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty database of a kind: a SQLite file, or a fresh schema in PostgreSQL (dropped after)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'catalog.db'}"
+        return
+    base = _postgres_or_skip()
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, future=True)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty catalogue database of each kind."""
+    yield from _fresh_database(request.param, tmp_path)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def catalog(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+    """The real catalogue, loaded from careers_catalog/data into a fresh database of each kind."""
+    for url in _fresh_database(request.param, tmp_path_factory.mktemp("catalog")):
+        engine = make_engine(url)
+        load_catalog(engine)
+        yield Catalog(engine)
+        engine.dispose()

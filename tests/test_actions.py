@@ -1,0 +1,148 @@
+"""The custom actions against the real catalogue, as the action server runs them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import career_context
+from bot.actions.careers import ActionCareerInfo
+from bot.actions.fallback import ActionFallback
+from careers_catalog import Catalog
+
+
+@pytest.fixture(autouse=True)
+def real_catalog(catalog: Catalog, monkeypatch: pytest.MonkeyPatch):
+    """Point the actions at the test's freshly loaded catalogue."""
+    monkeypatch.setattr(career_context, "catalog", lambda: catalog)
+
+
+def tracker(text: str, intent: str, entities: list[dict[str, Any]] | None = None, **slots: Any) -> Tracker:
+    return Tracker(
+        sender_id="test",
+        slots={"career": None, "pending_facet": None, **slots},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": entities or [],
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def career(value: str) -> list[dict[str, Any]]:
+    return [{"entity": "career", "value": value}]
+
+
+def run(action, t: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, t, {})
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, slots
+
+
+def test_overview_describes_the_job_and_offers_next_questions():
+    messages, slots = run(
+        ActionCareerInfo(),
+        tracker("wat does a sofware enginer do", "ask_career_overview", career("sofware enginer")),
+    )
+    assert messages[0]["text"].startswith("Software developer:")
+    assert {b["title"] for b in messages[0]["buttons"]} >= {"Pay", "How to get in"}
+    assert slots == {"career": "software-developer", "pending_facet": None}
+
+
+def test_pay_gives_starter_and_experienced_figures_with_source_and_year(catalog: Catalog):
+    messages, _ = run(
+        ActionCareerInfo(), tracker("how much does a web developer earn", "ask_pay", career("web developer"))
+    )
+    text = messages[0]["text"]
+    pay = catalog.profile("web-developer").pay
+    assert f"£{pay.starter:,}" in text and f"£{pay.experienced:,}" in text
+    assert pay.source in text and str(pay.year) in text and "about" in text
+
+
+def test_follow_up_question_keeps_the_career_in_context():
+    messages, slots = run(
+        ActionCareerInfo(),
+        tracker("what subjects would help with that?", "ask_subjects", career="data-scientist"),
+    )
+    assert "data scientist" in messages[0]["text"]
+    assert "Maths" in messages[0]["text"]
+    assert slots["career"] == "data-scientist"
+
+
+def test_without_uni_lists_only_non_degree_routes():
+    messages, _ = run(
+        ActionCareerInfo(),
+        tracker(
+            "can I become a software developer without going to uni?",
+            "ask_routes_without_degree",
+            career("software developer"),
+        ),
+    )
+    text = messages[0]["text"]
+    assert text.startswith("Yes")
+    assert "Apprenticeship (Level" in text
+    assert "University degree:" not in text
+
+
+def test_routes_hours_skills_outlook_and_related_each_answer():
+    for intent, needle in [
+        ("ask_routes", "Ways to become"),
+        ("ask_hours", "hours a week"),
+        ("ask_skills", "do well"),
+        ("ask_outlook", "outlook"),
+        ("ask_related", "might also"),
+    ]:
+        messages, _ = run(ActionCareerInfo(), tracker("", intent, career="nurse"))
+        assert needle in messages[0]["text"], intent
+        assert messages[0]["buttons"], intent
+
+
+def test_question_without_a_career_asks_which_and_then_answers_it():
+    messages, slots = run(ActionCareerInfo(), tracker("how much do they earn", "ask_pay"))
+    assert "Which career" in messages[0]["text"] and messages[0]["buttons"]
+    assert all(b["payload"].startswith("/ask_pay") for b in messages[0]["buttons"])
+    assert slots["pending_facet"] == "pay"
+    messages, slots = run(
+        ActionCareerInfo(), tracker("plumber", "ask_career_overview", career("plumber"), pending_facet="pay")
+    )
+    assert messages[0]["text"].startswith("Pay for a plumber")
+    assert slots == {"career": "plumber", "pending_facet": None}
+
+
+def test_an_unclear_career_gets_suggestions_as_buttons():
+    messages, slots = run(
+        ActionCareerInfo(), tracker("tell me about engineering", "ask_career_overview", career("engineering"))
+    )
+    assert "Did you mean" in messages[0]["text"]
+    assert len(messages[0]["buttons"]) >= 2
+    assert all("engineer" in b["title"].lower() for b in messages[0]["buttons"])
+
+
+def test_markup_in_a_career_name_is_not_echoed():
+    messages, _ = run(
+        ActionCareerInfo(),
+        tracker("<script>alert(1)</script>", "ask_career_overview", career("<script>alert(1)</script>")),
+    )
+    assert messages and all("<" not in m["text"] for m in messages)
+    assert messages[0]["buttons"]
+
+
+def test_fallback_shows_a_career_it_recognises_in_the_text():
+    messages, slots = run(ActionFallback(), tracker("netwrk engineer", "nlu_fallback"))
+    assert messages[0]["text"].startswith("Network engineer:")
+    assert slots["career"] == "network-engineer"
+
+
+def test_fallback_otherwise_says_what_it_can_do_with_buttons():
+    messages, _ = run(ActionFallback(), tracker("purple monkey dishwasher", "nlu_fallback"))
+    assert "careers helper" in messages[0]["text"]
+    assert len(messages[0]["buttons"]) == 3

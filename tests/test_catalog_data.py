@@ -1,0 +1,69 @@
+"""The real catalogue content: coverage, sources and shape."""
+
+from __future__ import annotations
+
+import re
+
+from careers_catalog import Catalog
+from careers_catalog.loader import read_data
+from careers_catalog.settings import DATA_DIR
+
+REQUIRED_TECH_ROLES = """software-developer web-developer app-developer games-developer games-designer
+game-artist
+games-tester ux-designer ui-designer data-analyst data-scientist data-engineer machine-learning-engineer
+cyber-security-analyst penetration-tester digital-forensics-analyst network-engineer it-support-technician
+cloud-engineer devops-engineer site-reliability-engineer database-administrator systems-analyst
+business-analyst it-project-manager product-manager software-tester technical-writer solutions-architect
+embedded-systems-engineer robotics-engineer electronics-engineer telecoms-engineer bioinformatician
+clinical-scientist digital-marketer social-media-manager graphic-designer animator vfx-artist""".split()
+
+
+def test_catalogue_has_at_least_150_careers_across_sectors(catalog: Catalog):
+    assert catalog.count() >= 150
+    sectors = {c["sector"] for c in read_data(DATA_DIR)[1]}
+    assert {"digital", "engineering", "science", "health", "trades", "creative", "public-service"} <= sectors
+
+
+def test_all_forty_tech_roles_are_present(catalog: Catalog):
+    assert len(REQUIRED_TECH_ROLES) == 40
+    missing = [cid for cid in REQUIRED_TECH_ROLES if catalog.ref(cid) is None]
+    assert missing == []
+
+
+def test_every_fact_names_a_source_and_year(catalog: Catalog):
+    for ref in catalog.careers():
+        p = catalog.profile(ref.id)
+        assert p is not None
+        for fact in (p.pay, p.hours, p.routes_source):
+            assert fact.source.strip() and 2000 <= fact.year <= 2026, (p.id, fact)
+        assert 5_000 <= p.pay.starter <= p.pay.experienced, (p.id, p.pay)
+        # Extreme figures must come with a caveat the student sees.
+        assert p.pay.experienced <= 200_000 or p.pay.note, (p.id, p.pay)
+        assert 5 <= p.hours.min_hours <= p.hours.max_hours <= 70, (p.id, p.hours)
+
+
+def test_profiles_are_complete_enough_to_answer_every_question(catalog: Catalog):
+    for ref in catalog.careers():
+        p = catalog.profile(ref.id)
+        assert p.summary and p.day_to_day and p.outlook, p.id
+        assert len(p.subjects) >= 2 and len(p.routes) >= 2 and len(p.skills) >= 3, p.id
+        assert p.related, p.id
+        assert re.fullmatch(r"[RIASEC]{2,3}", p.riasec), p.id
+        assert "<" not in p.summary + p.day_to_day, f"{p.id}: markup in text"
+
+
+def test_routes_name_real_kinds_and_levels(catalog: Catalog):
+    kinds = set()
+    for ref in catalog.careers():
+        for r in catalog.profile(ref.id).routes:
+            kinds.add(r.kind)
+            if r.kind in ("apprenticeship", "degree_apprenticeship"):
+                assert r.level is None or 2 <= r.level <= 7, (ref.id, r)
+    assert {"apprenticeship", "degree_apprenticeship", "t_level", "degree", "college"} <= kinds
+
+
+def test_summaries_are_short_and_titles_unique(catalog: Catalog):
+    titles = [r.title.lower() for r in catalog.careers()]
+    assert len(titles) == len(set(titles))
+    for ref in catalog.careers():
+        assert len(catalog.profile(ref.id).summary.split()) <= 30, ref.id

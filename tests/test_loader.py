@@ -1,0 +1,90 @@
+"""Building the catalogue database from data files, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from careers_catalog import Catalog
+from careers_catalog.db import make_engine
+from careers_catalog.loader import CatalogDataError, load_catalog
+from tests.conftest import FIXTURE_DATA
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    return target
+
+
+def _count(engine: sa.engine.Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"select count(*) from {table}")).scalar_one()
+
+
+def test_load_builds_profiles_with_sourced_facts(database_url: str, data_dir: Path):
+    engine = make_engine(database_url)
+    result = load_catalog(engine, data_dir)
+    assert (result.careers, result.changed) == (2, True)
+    profile = Catalog(engine).profile("test-pilot")
+    assert (
+        profile.pay.starter == 30000 and profile.pay.source == "Fixture source" and profile.pay.year == 2024
+    )
+    assert [r.kind for r in profile.routes] == ["degree", "apprenticeship"]
+    assert profile.routes[1].level == 3
+    assert profile.subjects[0].subject == "Maths" and profile.subjects[0].a_level
+    assert [r.id for r in profile.related] == ["kite-maker"]
+    assert profile.riasec == "RIC"
+    assert profile.skills == ["calm under pressure", "teamwork"]
+
+
+def test_loading_twice_changes_nothing(database_url: str, data_dir: Path):
+    engine = make_engine(database_url)
+    load_catalog(engine, data_dir)
+    rows = {t: _count(engine, t) for t in ("careers", "career_aliases", "entry_routes", "skills", "subjects")}
+    assert load_catalog(engine, data_dir).changed is False
+    assert load_catalog(engine, data_dir, force=True).changed is True
+    assert {t: _count(engine, t) for t in rows} == rows
+
+
+def test_edited_files_update_in_place_and_removed_careers_go(database_url: str, data_dir: Path):
+    engine = make_engine(database_url)
+    load_catalog(engine, data_dir)
+    path = data_dir / "careers" / "sample.yml"
+    text = path.read_text().replace("starter: 30000", "starter: 32000")
+    # Drop the kite maker (the second record) and the link to it.
+    text = text[: text.index("- id: kite-maker")].replace("related: [kite-maker]", "related: []")
+    path.write_text(text)
+    assert load_catalog(engine, data_dir).changed
+    catalog = Catalog(engine)
+    assert catalog.profile("test-pilot").pay.starter == 32000
+    assert catalog.profile("kite-maker") is None
+    assert _count(engine, "careers") == 1
+
+
+def test_a_bad_file_reports_every_problem_and_loads_nothing(database_url: str, data_dir: Path):
+    engine = make_engine(database_url)
+    path = data_dir / "careers" / "sample.yml"
+    text = path.read_text()
+    text = text.replace("subject: Physics", "subject: Wizardry").replace(
+        "source: Fixture source, year: 2024}", "}", 1
+    )
+    text = text.replace("related: [test-pilot]", "related: [astronaut]")
+    path.write_text(text)
+    with pytest.raises(CatalogDataError) as err:
+        load_catalog(engine, data_dir)
+    problems = "\n".join(err.value.problems)
+    assert "unknown subject 'Wizardry'" in problems
+    assert "test-pilot: pay needs a source and a year" in problems
+    assert "kite-maker: related career 'astronaut' is not in the catalogue" in problems
+    assert _count(engine, "careers") == 0
+
+
+def test_unreadable_yaml_is_reported_with_its_file(tmp_path: Path, data_dir: Path):
+    (data_dir / "careers" / "broken.yml").write_text("- id: [unclosed\n")
+    with pytest.raises(CatalogDataError, match="broken.yml: cannot read"):
+        load_catalog(make_engine(f"sqlite:///{tmp_path / 'x.db'}"), data_dir)
