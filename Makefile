@@ -43,13 +43,19 @@ $(VENV)/.installed: pyproject.toml
 var/spacy/en_core_web_sm/meta.json: $(VENV)/.installed scripts/prepare_spacy_model.py
 	$(PY) scripts/prepare_spacy_model.py var/spacy/en_core_web_sm
 
-# The catalogue is (re)loaded when its data or code changes; the loader itself skips unchanged data.
-$(LOOKUPS): $(VENV)/.installed $(CATALOG_INPUTS)
+# The catalogue is (re)loaded when its data or code changes (the loader itself skips unchanged data).
+# The NLU lookup file is rewritten only when the careers' names change, so only that retrains.
+CATALOG_STAMP := var/catalog.stamp
+$(CATALOG_STAMP): $(VENV)/.installed $(CATALOG_INPUTS)
+	@mkdir -p var
 	$(PY) -m careers_catalog load
 	$(PY) -m careers_catalog export-nlu data/nlu/generated
 	@touch $@
 
-setup: $(VENV)/.installed var/spacy/en_core_web_sm/meta.json $(LOOKUPS)
+$(LOOKUPS): $(CATALOG_STAMP)
+	@test -f $@
+
+setup: $(VENV)/.installed var/spacy/en_core_web_sm/meta.json $(CATALOG_STAMP)
 
 # Train only when training data, config or the catalogue's names changed.
 $(MODEL): var/spacy/en_core_web_sm/meta.json $(LOOKUPS) $(TRAINING_INPUTS)

@@ -52,6 +52,7 @@ ROUTE_KINDS = (
     "volunteering",
     "other",
 )
+MAX_SOURCE_LENGTH = 60  # a source is quoted to students after each figure, so it stays short
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _REQUIRED = (
     "id title aliases sector summary day_to_day tasks skills subjects routes routes_source pay hours "
@@ -140,6 +141,17 @@ def _career_problems(c: dict[str, Any], subject_names: set[str], ids: set[str]) 
             out.append(f"{key} must be a list")
     if out:
         return out
+    too_long = [
+        (what, value)
+        for what, value, limit in [("title", c["title"], 120)]
+        + [("alias", a, 120) for a in c["aliases"]]
+        + [("skill", s, 300) for s in c["skills"]]
+        + [("qualification", r.get("qualification", ""), 300) for r in c["routes"]]
+        + [("routes source", (c["routes_source"] or {}).get("name", ""), 300)]
+        + [("url", (c["pay"] or {}).get("url") or "", 500)]
+        if len(str(value)) > limit
+    ]
+    out.extend(f"{what} is too long: {str(value)[:40]}..." for what, value in too_long)
     for s in c["subjects"]:
         if s.get("subject") not in subject_names:
             out.append(f"unknown subject {s.get('subject')!r} (see subjects.yml)")
@@ -173,6 +185,8 @@ def _career_problems(c: dict[str, Any], subject_names: set[str], ids: set[str]) 
     for name, fact in (("pay", pay), ("hours", hours)):
         if not isinstance(fact, dict) or not fact.get("source") or not _is_year(fact.get("year")):
             out.append(f"{name} needs a source and a year")
+        elif len(str(fact["source"])) > MAX_SOURCE_LENGTH:
+            out.append(f"{name} source is over {MAX_SOURCE_LENGTH} characters: move the detail into basis")
     if (
         not isinstance(routes_source, dict)
         or not routes_source.get("name")

@@ -146,3 +146,11 @@ def test_fallback_otherwise_says_what_it_can_do_with_buttons():
     messages, _ = run(ActionFallback(), tracker("purple monkey dishwasher", "nlu_fallback"))
     assert "careers helper" in messages[0]["text"]
     assert len(messages[0]["buttons"]) == 3
+
+
+def test_a_full_question_after_which_career_is_answered_as_asked():
+    messages, _ = run(
+        ActionCareerInfo(),
+        tracker("what does a plumber do", "ask_career_overview", career("plumber"), pending_facet="pay"),
+    )
+    assert messages[0]["text"].startswith("Plumber:")

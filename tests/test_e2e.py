@@ -167,24 +167,24 @@ def test_anything_else_gets_a_short_fallback_with_buttons(servers: Servers):
     assert any(r.get("buttons") for r in replies)
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "",
-        "   ",
-        "<script>alert('x')</script>",
-        "'; DROP TABLE events; --",
-        "🤖🤖",
-        "x" * 2000,
-        "¿Qué hace un ingeniero?",
-        "\u202etxet",
-    ],
-)
+ODD_INPUT = {
+    "empty": "",
+    "spaces": "   ",
+    "html": "<script>alert('x')</script>",
+    "sql": "'; DROP TABLE events; --",
+    "emoji": "🤖🤖",
+    "2000 characters": "x" * 2000,
+    "spanish": "¿Qué hace un ingeniero?",
+    "right-to-left override": "\u202etxet",
+}
+
+
+@pytest.mark.parametrize("message", ODD_INPUT.values(), ids=ODD_INPUT.keys())
 def test_odd_input_gets_a_reply_and_the_next_message_still_works(servers: Servers, message: str):
     sender = _sender()
     replies = servers.say(sender, message)
     assert "<script>" not in _text(replies)
-    assert "Nurse:" in _text(servers.say(sender, "what does a nurse do"))
+    assert "Electrician:" in _text(servers.say(sender, "what does an electrician do"))
 
 
 def test_rasa_test_stories_pass(servers: Servers, tmp_path: Path):

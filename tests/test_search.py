@@ -62,20 +62,20 @@ def test_a_career_we_lack_gets_close_suggestions_not_nothing(catalog: Catalog):
     assert any("software" in m.title.lower() for m in matches)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "   ",
-        "\x00\x07",
-        "<script>alert(1)</script>",
-        "'; DROP TABLE careers; --",
-        "🤖🤖🤖",
-        "x" * 10_000,
-        "médecin",
-        "‮rekcah",
-    ],
-)
+ODD_QUERIES = {
+    "empty": "",
+    "spaces": "   ",
+    "control characters": "\x00\x07",
+    "html": "<script>alert(1)</script>",
+    "sql": "'; DROP TABLE careers; --",
+    "emoji": "🤖🤖🤖",
+    "10000 characters": "x" * 10_000,
+    "french": "médecin",
+    "right-to-left override": "\u202erekcah",
+}
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES.values(), ids=ODD_QUERIES.keys())
 def test_odd_queries_never_fail(catalog: Catalog, query: str):
     catalog.search(query)
     catalog.find_in_text(query)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 
 from careers_catalog import CareerMatch, Catalog
+from careers_catalog.text import words
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,21 @@ def mentioned_career(tracker: Tracker) -> CareerMention:
     if values:
         return CareerMention(suggestions=cat.search(values[0], limit=4), named=values[0])
     return CareerMention()
+
+
+# Words that can stand beside a career name in a reply that is only the name ("a plumber pls").
+_BARE_EXTRAS = frozenset(
+    "a an the pls please plz um erm maybe probably ok okay then that one i think".split()
+)
+
+
+def is_bare_mention(tracker: Tracker, named: str | None) -> bool:
+    """Whether the latest message is just a career name, as in a reply to "which career?"."""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return True  # a button
+    rest = set(words(text)) - set(words(named or "")) - _BARE_EXTRAS
+    return not rest
 
 
 def career_in_focus(tracker: Tracker) -> str | None:

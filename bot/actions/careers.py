@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import messages
-from bot.actions.career_context import career_in_focus, catalog, mentioned_career
+from bot.actions import career_context, messages
+from bot.actions.career_context import career_in_focus, is_bare_mention, mentioned_career
 
 # Careers offered when a student asks about a facet but has not said which career yet.
 STARTER_CAREERS = ["software-developer", "nurse", "electrician", "games-designer", "cyber-security-analyst"]
@@ -28,8 +28,9 @@ class ActionCareerInfo(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         facet = messages.FACET_OF_INTENT.get(intent or "", "overview")
         mention = mentioned_career(tracker)
-        if facet == "overview" and tracker.get_slot("pending_facet") and mention.career:
-            facet = tracker.get_slot("pending_facet")  # "how much do they earn?" ... "plumbers"
+        pending = tracker.get_slot("pending_facet")
+        if facet == "overview" and pending and mention.career and is_bare_mention(tracker, mention.named):
+            facet = pending  # "how much do they earn?" ... "plumbers"
 
         if mention.career:
             career_id = mention.career.career_id
@@ -65,7 +66,7 @@ class ActionCareerInfo(Action):
 
 def show_facet(dispatcher: CollectingDispatcher, career_id: str, facet: str) -> list[EventType]:
     """Send one facet of a career and keep the career in focus for follow-up questions."""
-    profile = catalog().profile(career_id)
+    profile = career_context.catalog().profile(career_id)
     if profile is None:
         return []
     dispatcher.utter_message(**messages.facet_message(profile, facet))
@@ -73,5 +74,5 @@ def show_facet(dispatcher: CollectingDispatcher, career_id: str, facet: str) -> 
 
 
 def _starters() -> list:
-    refs = [catalog().ref(cid) for cid in STARTER_CAREERS]
+    refs = [career_context.catalog().ref(cid) for cid in STARTER_CAREERS]
     return [r for r in refs if r is not None]

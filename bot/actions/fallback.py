@@ -8,8 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import messages
-from bot.actions.career_context import catalog
+from bot.actions import career_context, messages
 from bot.actions.careers import show_facet
 
 HELP_TEXT = (
@@ -30,11 +29,11 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        match = catalog().find_in_text(text) if not text.startswith("/") else None
+        match = career_context.catalog().find_in_text(text) if not text.startswith("/") else None
         if match and match.strong:
             facet = tracker.get_slot("pending_facet") or "overview"
             return show_facet(dispatcher, match.career_id, facet)
-        close = catalog().search(text, limit=3) if 0 < len(text) <= 60 else []
+        close = career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else []
         buttons = (
             messages.career_buttons(close)
             if close
