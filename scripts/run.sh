@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 VENV_BIN=.venv/bin
 : "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${RASA_MODEL:=models/careers.tar.gz}"
 
+up() { "$VENV_BIN/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" \
+       >/dev/null 2>&1; }
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -22,8 +25,7 @@ pids+=($!)
 
 echo "Starting: Rasa server on port $RASA_PORT, action server on port $ACTION_PORT (Ctrl-C stops both)."
 for _ in $(seq 1 180); do
-  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1 \
-     && curl -fs "http://127.0.0.1:$ACTION_PORT/health" >/dev/null 2>&1; then
+  if up "http://127.0.0.1:$RASA_PORT/" && up "http://127.0.0.1:$ACTION_PORT/health"; then
     echo "Ready. Chat over REST: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
     break
   fi
