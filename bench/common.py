@@ -9,6 +9,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 RASA = str(Path(sys.executable).parent / "rasa")
+MODEL = ROOT / "models" / "careers.tar.gz"
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
@@ -54,16 +58,84 @@ def bench_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", **extra}
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 300) -> float:
-    """Seconds until ``url`` answers; raises if the process dies or the time runs out."""
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 300, log: Path | None = None) -> None:
+    """Wait until ``url`` answers; raise if the process dies (with its log) or the time runs out."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         if proc.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
+            tail = log.read_text()[-3000:] if log else ""
+            raise RuntimeError(f"process for {url} exited with {proc.returncode}\n{tail}")
         try:
             if requests.get(url, timeout=2).ok:
-                return time.monotonic() - start
+                return
         except requests.ConnectionError:
             pass
         time.sleep(0.25)
     raise TimeoutError(url)
+
+
+@dataclass
+class Assistant:
+    """A running Rasa server and action server (see :func:`running_assistant`)."""
+
+    rasa_url: str
+    action_url: str
+    tracker_url: str
+    endpoints: Path  # an endpoints file pointing at this action server, for `rasa test`
+    startup_s: dict[str, float]
+
+    def say(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
+        """Send one message over the REST channel and return the bot's replies."""
+        reply = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout,
+        )
+        reply.raise_for_status()
+        return reply.json()
+
+
+@contextmanager
+def running_assistant(folder: Path, model: Path = MODEL) -> Iterator[Assistant]:
+    """Start the action server and the Rasa server on free ports, with a fresh SQLite tracker store in
+    ``folder`` (logs go there too); stop both on exit."""
+    rasa_port, action_port = free_port(), free_port()
+    action_url = f"http://127.0.0.1:{action_port}/webhook"
+    tracker_url = f"sqlite:///{folder / 'tracker.db'}"
+    env = bench_env(ACTION_ENDPOINT_URL=action_url, TRACKER_DATABASE_URL=tracker_url)
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(f"action_endpoint:\n  url: {action_url}\n")
+    commands = {
+        "actions": [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
+        "rasa": [
+            RASA,
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(rasa_port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+    }
+    procs: dict[str, subprocess.Popen] = {}
+    started = time.monotonic()
+    try:
+        for name, command in commands.items():
+            log = (folder / f"{name}.log").open("w")
+            procs[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", procs["actions"], log=folder / "actions.log")
+        startup = {"action_server_startup_s": round(time.monotonic() - started, 1)}
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs["rasa"], log=folder / "rasa.log")
+        startup["rasa_server_startup_s"] = round(time.monotonic() - started, 1)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", action_url, tracker_url, endpoints, startup)
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import requests
 
-from bench.common import RASA, ROOT, bench_env, free_port, percentiles, report, wait_until_up
+from bench.common import RASA, ROOT, bench_env, percentiles, report, running_assistant
 
-MODEL = ROOT / "models" / "careers.tar.gz"
 CONVERSATIONS = [
     [
         "hi",
@@ -49,59 +48,21 @@ def main(rounds: int = 20, train: bool = False) -> dict:
     figures: dict = {}
     if train:
         figures["training_time_s"] = round(time_training(), 1)
-    with tempfile.TemporaryDirectory() as tmp:
-        rasa_port, action_port = free_port(), free_port()
-        env = bench_env(
-            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-            TRACKER_DATABASE_URL=f"sqlite:///{Path(tmp) / 'tracker.db'}",
-        )
-        actions = subprocess.Popen(
-            [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        rasa = subprocess.Popen(
-            [
-                RASA,
-                "run",
-                "--model",
-                str(MODEL),
-                "--port",
-                str(rasa_port),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            figures["action_server_startup_s"] = round(
-                wait_until_up(f"http://127.0.0.1:{action_port}/health", actions), 1
-            )
-            figures["rasa_server_startup_s"] = round(wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa), 1)
-            url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-            session = requests.Session()
-            timings, errors = [], 0
-            for _ in range(rounds):
-                for conversation in CONVERSATIONS:
-                    sender = uuid.uuid4().hex
-                    for text in conversation:
-                        start = time.perf_counter()
-                        reply = session.post(url, json={"sender": sender, "message": text}, timeout=30)
-                        timings.append((time.perf_counter() - start) * 1000)
-                        errors += not (reply.ok and reply.json())
-            figures["reply_latency_one_client"] = percentiles(timings[len(CONVERSATIONS) :])  # after warm-up
-            figures["errors"] = errors
-        finally:
-            for proc in (rasa, actions):
-                proc.terminate()
-                proc.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as assistant:
+        figures.update(assistant.startup_s)
+        url = f"{assistant.rasa_url}/webhooks/rest/webhook"
+        session = requests.Session()
+        timings, errors = [], 0
+        for _ in range(rounds):
+            for conversation in CONVERSATIONS:
+                sender = uuid.uuid4().hex
+                for text in conversation:
+                    start = time.perf_counter()
+                    reply = session.post(url, json={"sender": sender, "message": text}, timeout=30)
+                    timings.append((time.perf_counter() - start) * 1000)
+                    errors += not (reply.ok and reply.json())
+        figures["reply_latency_one_client"] = percentiles(timings[len(CONVERSATIONS) :])  # after warm-up
+        figures["errors"] = errors
     return report("serve", figures)
 
 

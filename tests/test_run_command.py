@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ROOT
-from tests.test_e2e import MODEL, _free_port
+from bench.common import MODEL, ROOT, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +28,7 @@ def _port_open(port: int) -> bool:
 def test_run_starts_both_servers_and_ctrl_c_stops_both(tmp_path: Path):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    rasa_port, action_port = _free_port(), _free_port()
+    rasa_port, action_port = free_port(), free_port()
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),

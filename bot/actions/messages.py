@@ -157,7 +157,7 @@ def _routes_without_degree(p: CareerProfile) -> str:
         )
     lines = [f"Yes, there are ways to become {name_of(p)} without going to university full time:"]
     lines += [_route_line(r) for r in other]
-    if any(r.kind == "degree_apprenticeship" for r in other):
+    if any(r.kind == "degree_apprenticeship" and not r.note for r in other):
         lines.append(
             "A degree apprenticeship gets you a degree while you work and are paid, with no tuition fees."
         )
@@ -174,7 +174,8 @@ def _hours(p: CareerProfile) -> str:
     span = f"{_num(h.min_hours)} to {_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
     text = f"As {name_of(p)} you'd usually work about {span} hours a week."
     if h.pattern:
-        text += f" Typical pattern: {h.pattern.rstrip('.')}."
+        pattern = h.pattern.rstrip(".")
+        text += f" Typical pattern: {pattern[:1].lower()}{pattern[1:]}."
     return f"{text} {cite(h.source, h.year)}"
 
 
