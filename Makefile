@@ -40,7 +40,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip check
 	@touch $@
 
-var/spacy/en_core_web_sm/meta.json: $(VENV)/.installed scripts/prepare_spacy_model.py
+var/spacy/en_core_web_sm/meta.json: scripts/prepare_spacy_model.py | $(VENV)/.installed
 	$(PY) scripts/prepare_spacy_model.py var/spacy/en_core_web_sm
 
 # The catalogue is (re)loaded when its data or code changes (the loader itself skips unchanged data).
