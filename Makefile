@@ -33,9 +33,11 @@ help:
 
 # --- set-up -------------------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml
-	@PYTHON310=$$(scripts/find_python.sh) && \
-	  { [ -x $(PY) ] || { echo "Making $(VENV) with $$PYTHON310"; $$PYTHON310 -m venv $(VENV); }; }
-	$(PY) -m pip install --quiet --upgrade "pip<24.1" setuptools wheel
+	@if [ ! -x $(PY) ]; then \
+	  PYTHON310=$$(scripts/find_python.sh) || exit 1; \
+	  echo "Making $(VENV) with $$PYTHON310"; \
+	  $$PYTHON310 -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade "pip<24.1" || exit 1; \
+	fi
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m pip check
 	@touch $@

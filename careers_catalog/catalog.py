@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 
 from careers_catalog.db import make_engine, session_factory
-from careers_catalog.models import Career, CareerAlias, CareerSubject, RelatedCareer, Subject
+from careers_catalog.models import Career, CareerAlias, CareerSubject, CatalogMeta, RelatedCareer, Subject
 from careers_catalog.search import CareerMatch, NameIndex
 
 
@@ -93,6 +93,10 @@ class Catalog:
     def __init__(self, engine: Engine | None = None) -> None:
         self.engine = engine or make_engine()
         self._sessions = session_factory(self.engine)
+        # Profiles are read often and change only when the loader runs: cache them until the loaded
+        # data's hash changes.
+        self._profiles: dict[str, CareerProfile] = {}
+        self._profiles_hash: str | None = None
 
     @cached_property
     def names(self) -> NameIndex:
@@ -133,6 +137,19 @@ class Catalog:
 
     def profile(self, career_id: str) -> CareerProfile | None:
         """The whole profile of a career, or None if there is no such id."""
+        with self._sessions() as session:
+            loaded = session.get(CatalogMeta, "data_hash")
+            digest = loaded.value if loaded else None
+        if digest != self._profiles_hash:
+            self._profiles, self._profiles_hash = {}, digest
+        if career_id in self._profiles:
+            return self._profiles[career_id]
+        profile = self._read_profile(career_id)
+        if profile is not None:
+            self._profiles[career_id] = profile
+        return profile
+
+    def _read_profile(self, career_id: str) -> CareerProfile | None:
         query = (
             select(Career)
             .where(Career.id == career_id)

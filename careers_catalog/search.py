@@ -18,6 +18,9 @@ from careers_catalog.text import FILLER_WORDS, normalize, singular
 SUGGEST_SCORE = 60.0
 STRONG_SCORE = 88.0
 _MIN_FUZZY_LEN = 4  # names shorter than this ("gp", "vet") only match exactly
+# Only the start of a very long message is searched, so that a pasted essay costs no more than a sentence.
+MAX_QUERY_CHARS = 200
+MAX_SENTENCE_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class NameIndex:
 
     def search(self, query: str, limit: int = 5) -> list[CareerMatch]:
         """Careers whose title or alias matches ``query`` best, exact matches first."""
-        text = normalize(query)
+        text = normalize(query[:MAX_QUERY_CHARS])
         if not text:
             return []
         core = " ".join(w for w in text.split() if w not in FILLER_WORDS) or text
@@ -75,7 +78,7 @@ class NameIndex:
 
     def find_in_text(self, text: str, cutoff: float = 85.0) -> CareerMatch | None:
         """The career named somewhere in a sentence, allowing for typos; None if nothing is close."""
-        tokens = normalize(text).split()
+        tokens = normalize(text[: MAX_SENTENCE_WORDS * 20]).split()[:MAX_SENTENCE_WORDS]
         exact: list[CareerMatch] = []
         fuzzy: CareerMatch | None = None
         for size in range(min(4, len(tokens)), 0, -1):
