@@ -11,13 +11,16 @@ import sqlalchemy as sa
 from careers_catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import CatalogDataError, load_catalog
+from careers_catalog.settings import DATA_DIR
 from tests.conftest import FIXTURE_DATA
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
+    """Two made-up careers beside the real subjects file, in a folder the test may edit."""
     target = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, target)
+    shutil.copy(DATA_DIR / "subjects.yml", target / "subjects.yml")
     return target
 
 
