@@ -88,4 +88,3 @@ def test_resolve_accepts_ids_titles_and_clear_misspellings_only(catalog: Catalog
     assert catalog.resolve("electrican").career_id == "electrician"
     assert catalog.resolve("engineer") is None  # too vague: many careers
     assert catalog.resolve("") is None
-

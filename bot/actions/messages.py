@@ -70,11 +70,7 @@ def career_buttons(
     careers: list[CareerRef] | list[CareerMatch], facet: str = "overview"
 ) -> list[dict[str, str]]:
     intent = FACETS[facet][0]
-    return [button(_title(c), intent, _id(c)) for c in careers]
-
-
-def _title(c: CareerRef | CareerMatch) -> str:
-    return c.title
+    return [button(c.title, intent, _id(c)) for c in careers]
 
 
 def _id(c: CareerRef | CareerMatch) -> str:
