@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import nlu, search, serve
+from bench import matching, nlu, search, serve
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds, no training run")
     args = parser.parse_args()
     search.main(rounds=500 if args.quick else 3000)
+    matching.main()
     nlu.main()
     serve.main(rounds=3 if args.quick else 20, train=not args.quick)
 

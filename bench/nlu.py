@@ -1,5 +1,5 @@
-"""NLU quality on the held-out split (bench/data/nlu_holdout.yml): intent macro-F1 and entity F1,
-from Rasa's own ``rasa test nlu`` reports."""
+"""NLU quality on the held-out messages (bench/data/nlu_holdout/, written apart from the training data):
+intent macro-F1 and entity F1, from Rasa's own ``rasa test nlu`` reports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from bench.common import RASA, RESULTS, ROOT, bench_env, report
 
 MODEL = ROOT / "models" / "careers.tar.gz"
-HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout.yml"
+HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout"
 
 
 def main() -> dict:

@@ -1,4 +1,5 @@
-"""The catalogue's read API: find careers by name and read a career's whole profile.
+"""The catalogue's read API: find careers by name, read a career's whole profile, list the short
+summaries that discovery ranks, and find role models.
 
 The bot's actions (and later the web app) use :class:`Catalog`; it returns plain dataclasses, so callers
 never hold database sessions or build SQL.
@@ -14,7 +15,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 
 from careers_catalog.db import make_engine, session_factory
-from careers_catalog.models import Career, CareerAlias, CareerSubject, CatalogMeta, RelatedCareer, Subject
+from careers_catalog.models import (
+    Career,
+    CareerAlias,
+    CareerSubject,
+    CatalogMeta,
+    RelatedCareer,
+    RoleModel,
+    Subject,
+)
 from careers_catalog.search import CareerMatch, NameIndex
 
 
@@ -87,16 +96,44 @@ class CareerProfile:
     related: list[CareerRef]
 
 
+@dataclass(frozen=True)
+class CareerSummary:
+    """What discovery needs to rank a career: its interest code and the subjects that help, in order."""
+
+    id: str
+    title: str
+    sector: str
+    riasec: str
+    subjects: tuple[SubjectLink, ...]
+    names: tuple[str, ...] = ()  # title and aliases
+    about: str = ""  # summary, day to day, tasks and skills: what free-text likes are matched against
+
+
+@dataclass(frozen=True)
+class RolePerson:
+    """A role model: a real person, the career their story shows, and where the facts come from."""
+
+    name: str
+    lived: str
+    origin: str
+    career: CareerRef
+    story: str
+    tags: tuple[str, ...]
+    source: str
+    source_year: int
+
+
 class Catalog:
     """Read access to the careers catalogue database."""
 
     def __init__(self, engine: Engine | None = None) -> None:
         self.engine = engine or make_engine()
         self._sessions = session_factory(self.engine)
-        # Profiles are read often and change only when the loader runs: cache them until the loaded
-        # data's hash changes.
+        # Profiles and summaries are read often and change only when the loader runs: cache them until
+        # the loaded data's hash changes.
         self._profiles: dict[str, CareerProfile] = {}
-        self._profiles_hash: str | None = None
+        self._summaries: tuple[CareerSummary, ...] | None = None
+        self._cached_hash: str | None = None
 
     @cached_property
     def names(self) -> NameIndex:
@@ -137,17 +174,78 @@ class Catalog:
 
     def profile(self, career_id: str) -> CareerProfile | None:
         """The whole profile of a career, or None if there is no such id."""
-        with self._sessions() as session:
-            loaded = session.get(CatalogMeta, "data_hash")
-            digest = loaded.value if loaded else None
-        if digest != self._profiles_hash:
-            self._profiles, self._profiles_hash = {}, digest
+        self._drop_stale_cache()
         if career_id in self._profiles:
             return self._profiles[career_id]
         profile = self._read_profile(career_id)
         if profile is not None:
             self._profiles[career_id] = profile
         return profile
+
+    def _drop_stale_cache(self) -> None:
+        with self._sessions() as session:
+            loaded = session.get(CatalogMeta, "data_hash")
+            digest = loaded.value if loaded else None
+        if digest != self._cached_hash:
+            self._profiles, self._summaries, self._cached_hash = {}, None, digest
+
+    def summaries(self) -> tuple[CareerSummary, ...]:
+        """Every career's title, sector, interest code and subject links, by title."""
+        self._drop_stale_cache()
+        if self._summaries is None:
+            query = (
+                select(Career)
+                .order_by(Career.title)
+                .options(
+                    selectinload(Career.aliases),
+                    selectinload(Career.skills),
+                    selectinload(Career.subjects).joinedload(CareerSubject.subject),
+                    selectinload(Career.interests),
+                )
+            )
+            with self._sessions() as session:
+                self._summaries = tuple(
+                    CareerSummary(
+                        id=c.id,
+                        title=c.title,
+                        sector=c.sector,
+                        riasec="".join(i.code for i in sorted(c.interests, key=lambda i: i.rank)),
+                        subjects=tuple(
+                            SubjectLink(s.subject.name, s.gcse, s.a_level, s.why)
+                            for s in sorted(c.subjects, key=lambda s: s.position)
+                        ),
+                        names=(c.title, *(a.alias for a in c.aliases)),
+                        about=" ".join(
+                            [c.summary, c.day_to_day, *c.tasks, *(s.skill.name for s in c.skills)]
+                        ),
+                    )
+                    for c in session.execute(query).scalars()
+                )
+        return self._summaries
+
+    def role_models(
+        self, tags: set[str] | None = None, career_ids: set[str] | None = None
+    ) -> list[RolePerson]:
+        """Role models in the data files' order; only those with all ``tags`` or showing one of
+        ``career_ids``, when given."""
+        query = select(RoleModel).order_by(RoleModel.position)
+        if career_ids:
+            query = query.where(RoleModel.career_id.in_(sorted(career_ids)))
+        with self._sessions() as session:
+            people = [
+                RolePerson(
+                    name=r.name,
+                    lived=r.lived,
+                    origin=r.origin,
+                    career=CareerRef(r.career.id, r.career.title),
+                    story=r.story,
+                    tags=tuple(r.tags),
+                    source=r.source,
+                    source_year=r.source_year,
+                )
+                for r in session.execute(query).unique().scalars()
+            ]
+        return [p for p in people if not tags or tags <= set(p.tags)]
 
     def _read_profile(self, career_id: str) -> CareerProfile | None:
         query = (

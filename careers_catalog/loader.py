@@ -33,6 +33,7 @@ from careers_catalog.models import (
     HoursFigure,
     PayFigure,
     RelatedCareer,
+    RoleModel,
     Skill,
     Subject,
     SubjectAlias,
@@ -54,6 +55,11 @@ ROUTE_KINDS = (
 )
 MAX_SOURCE_LENGTH = 60  # a source is quoted to students after each figure, so it stays short
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ROLE_MODEL_TAGS = frozenset(
+    "woman man uk black asian latina mixed-heritage disabled neurodivergent lgbtq working-class no-degree "
+    "refugee historical living".split()
+)
+_ROLE_MODEL_REQUIRED = "name lived from career story tags source".split()
 _REQUIRED = (
     "id title aliases sector summary day_to_day tasks skills subjects routes routes_source pay hours "
     "outlook riasec soc2020 related"
@@ -75,8 +81,19 @@ class LoadResult:
     changed: bool
 
 
+@dataclass(frozen=True)
+class CatalogData:
+    """The validated records of every data file."""
+
+    subjects: list[dict[str, Any]]
+    careers: list[dict[str, Any]]
+    role_models: list[dict[str, Any]]
+
+
 def data_files(data_dir: Path) -> list[Path]:
-    return [data_dir / "subjects.yml", *sorted((data_dir / "careers").glob("*.yml"))]
+    optional = [data_dir / "role_models.yml"]
+    careers = sorted((data_dir / "careers").glob("*.yml"))
+    return [data_dir / "subjects.yml", *careers, *(p for p in optional if p.exists())]
 
 
 def files_hash(data_dir: Path) -> str:
@@ -87,8 +104,8 @@ def files_hash(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def read_data(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Read and validate the subjects and careers; raise :class:`CatalogDataError` on any problem."""
+def read_data(data_dir: Path) -> CatalogData:
+    """Read and validate every data file; raise :class:`CatalogDataError` on any problem."""
     problems: list[str] = []
     subjects = _read_list(data_dir / "subjects.yml", problems)
     careers: list[dict[str, Any]] = []
@@ -108,9 +125,18 @@ def read_data(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
         if career.get("id") in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(str(career.get("id")))
+    role_models_file = data_dir / "role_models.yml"
+    role_models = _read_list(role_models_file, problems) if role_models_file.exists() else []
+    names: set[str] = set()
+    for person in role_models:
+        where = f"role_models.yml: {person.get('name', '?')}"
+        problems.extend(f"{where}: {p}" for p in _role_model_problems(person, set(ids)))
+        if person.get("name") in names:
+            problems.append(f"{where}: listed twice")
+        names.add(str(person.get("name")))
     if problems:
         raise CatalogDataError(problems)
-    return subjects, careers
+    return CatalogData(subjects, careers, role_models)
 
 
 def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
@@ -207,6 +233,30 @@ def _career_problems(c: dict[str, Any], subject_names: set[str], ids: set[str]) 
     return out
 
 
+def _role_model_problems(r: dict[str, Any], ids: set[str]) -> list[str]:
+    out = [f"missing {key}" for key in _ROLE_MODEL_REQUIRED if not r.get(key)]
+    if out:
+        return out
+    if r["career"] not in ids:
+        out.append(f"career {r['career']!r} is not in the catalogue")
+    tags = set(r["tags"]) if isinstance(r["tags"], list) else set()
+    if not tags or not tags <= ROLE_MODEL_TAGS:
+        out.append(f"tags must come from: {', '.join(sorted(ROLE_MODEL_TAGS))}")
+    for pair in (("woman", "man"), ("historical", "living")):
+        if len(tags & set(pair)) != 1:
+            out.append(f"tags need exactly one of {' and '.join(pair)}")
+    source = r["source"]
+    if not isinstance(source, dict) or not source.get("name") or not _is_year(source.get("year")):
+        out.append("source needs a name and a year")
+    elif len(str(source["name"])) > MAX_SOURCE_LENGTH:
+        out.append(f"source is over {MAX_SOURCE_LENGTH} characters")
+    if not re.fullmatch(r"\d{4}-\d{4}|born \d{4}", str(r["lived"])):
+        out.append("lived must be 'YYYY-YYYY' or 'born YYYY'")
+    if len(str(r["story"])) > 300:
+        out.append("story is over 300 characters: keep it to one line")
+    return out
+
+
 def _is_year(value: Any) -> bool:
     return isinstance(value, int) and 1990 <= value <= 2100
 
@@ -224,7 +274,8 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
                 subjects=len(session.execute(select(Subject.id)).all()),
                 changed=False,
             )
-    subjects, careers = read_data(data_dir)
+    data = read_data(data_dir)
+    subjects, careers = data.subjects, data.careers
     with session_factory(engine).begin() as session:
         subject_ids = _upsert_subjects(session, subjects)
         skill_ids = _skill_ids(session, {s for c in careers for s in c["skills"]})
@@ -240,6 +291,7 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
             PayFigure,
             HoursFigure,
             CareerInterest,
+            RoleModel,
         ):
             session.execute(delete(child))
         session.expire_all()
@@ -252,6 +304,20 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
         for record in careers:
             for position, other in enumerate(dict.fromkeys(record["related"])):
                 session.add(RelatedCareer(career_id=record["id"], related_id=other, position=position))
+        for position, person in enumerate(data.role_models):
+            session.add(
+                RoleModel(
+                    position=position,
+                    name=person["name"].strip(),
+                    lived=str(person["lived"]),
+                    origin=person["from"].strip(),
+                    career_id=person["career"],
+                    story=" ".join(person["story"].split()),
+                    tags=list(dict.fromkeys(person["tags"])),
+                    source=person["source"]["name"],
+                    source_year=person["source"]["year"],
+                )
+            )
         session.merge(CatalogMeta(key="data_hash", value=digest))
     return LoadResult(careers=len(careers), subjects=len(subjects), changed=True)
 

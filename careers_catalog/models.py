@@ -1,7 +1,8 @@
 """Database models of the catalogue (SQLAlchemy 2.0-style queries on SQLAlchemy 1.4, which Rasa pins).
 
 Careers and their facts: aliases, subjects that help, routes in, skills, pay and hours (each with a named
-source and year), related careers and RIASEC interest codes. Employers and opportunities (issue C) get
+source and year), related careers, RIASEC interest codes, and role models (real people whose stories show
+a career). Employers and opportunities (issue C) get
 their own module beside this one and share ``Base``.
 """
 
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, declarative_base, relationship
 Base = declarative_base()
 
 # Bump when a table changes shape: the loader then rebuilds the catalogue tables from the data files.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def _career_fk() -> Column:
@@ -213,6 +214,24 @@ class CareerInterest(Base):
     )
     code: Mapped[str] = Column(String(1), primary_key=True)
     rank: Mapped[int] = Column(Integer, nullable=False)
+
+
+class RoleModel(Base):
+    """A real person whose true story shows students that a career is open to people like them."""
+
+    __tablename__ = "role_models"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    position: Mapped[int] = Column(Integer, nullable=False)
+    name: Mapped[str] = Column(String(120), nullable=False, unique=True)
+    lived: Mapped[str] = Column(String(40), nullable=False)  # "1815-1852" or "born 1969"
+    origin: Mapped[str] = Column(String(120), nullable=False)
+    career_id: Mapped[str] = _career_fk()
+    story: Mapped[str] = Column(Text, nullable=False)
+    tags: Mapped[list] = Column(JSON, nullable=False, default=list)
+    source: Mapped[str] = Column(String(300), nullable=False)
+    source_year: Mapped[int] = Column(Integer, nullable=False)
+    career: Mapped[Career] = relationship("Career", lazy="joined")
 
 
 class CatalogMeta(Base):

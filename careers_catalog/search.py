@@ -78,28 +78,55 @@ class NameIndex:
 
     def find_in_text(self, text: str, cutoff: float = 85.0) -> CareerMatch | None:
         """The career named somewhere in a sentence, allowing for typos; None if nothing is close."""
+        found = self.find_all_in_text(text, cutoff)
+        exact = [m for m in found if m.score == 100.0]
+        if exact:
+            return max(exact, key=lambda m: len(m.matched))
+        return max(found, key=lambda m: m.score, default=None)
+
+    def find_all_in_text(self, text: str, cutoff: float = 85.0) -> list[CareerMatch]:
+        """Every career named in a sentence ("nurse or paramedic?"), in order, longest names first where
+        names overlap; typos allowed where no name matches exactly."""
         tokens = normalize(text[: MAX_SENTENCE_WORDS * 20]).split()[:MAX_SENTENCE_WORDS]
-        exact: list[CareerMatch] = []
-        fuzzy: CareerMatch | None = None
+        used = [False] * len(tokens)
+        exact: list[tuple[int, CareerMatch]] = []
+        fuzzy: list[tuple[int, CareerMatch]] = []
         for size in range(min(4, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
                 gram = tokens[start : start + size]
-                if gram[0] in FILLER_WORDS or gram[-1] in FILLER_WORDS:
+                if any(used[start : start + size]) or gram[0] in FILLER_WORDS or gram[-1] in FILLER_WORDS:
                     continue
                 phrase = " ".join(gram)
-                exact += self._exact(phrase) + self._exact(" ".join(singular(w) for w in gram))
-                if exact or len(phrase) < _MIN_FUZZY_LEN + 2:
+                hits = self._exact(phrase) or self._exact(" ".join(singular(w) for w in gram))
+                if hits:
+                    exact.append((start, hits[0]))
+                    used[start : start + size] = [True] * size
+        for size in range(min(4, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                gram = tokens[start : start + size]
+                phrase = " ".join(gram)
+                if (
+                    any(used[start : start + size])
+                    or gram[0] in FILLER_WORDS
+                    or gram[-1] in FILLER_WORDS
+                    or len(phrase) < _MIN_FUZZY_LEN + 2
+                ):
                     continue
                 hit = process.extractOne(phrase, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit and (fuzzy is None or hit[1] > fuzzy.score):
+                if hit:
                     cid, title = self._owners[hit[0]][0]
-                    fuzzy = CareerMatch(cid, title, hit[0], round(hit[1], 1))
-        if exact:
-            return max(exact, key=lambda m: len(m.matched))
-        return fuzzy
+                    fuzzy.append((start, CareerMatch(cid, title, hit[0], round(hit[1], 1))))
+                    used[start : start + size] = [True] * size
+        ordered = [m for _, m in sorted(exact + fuzzy, key=lambda pair: pair[0])]
+        return _first_per_career(ordered)
 
     def _exact(self, key: str) -> list[CareerMatch]:
         return [CareerMatch(cid, title, key, 100.0) for cid, title in self._owners.get(key, [])]
+
+
+def _first_per_career(matches: list[CareerMatch]) -> list[CareerMatch]:
+    seen: set[str] = set()
+    return [m for m in matches if not (m.career_id in seen or seen.add(m.career_id))]
 
 
 def _best_per_career(matches: list[CareerMatch]) -> list[CareerMatch]:

@@ -17,3 +17,8 @@ def database_url() -> str:
         return url
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'catalog.db'}"
+
+
+def web_app_url() -> str:
+    """Where students open the web app (the chat page and printable plans): ``WEB_APP_URL``."""
+    return os.environ.get("WEB_APP_URL", "http://localhost:8000").rstrip("/")

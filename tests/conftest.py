@@ -1,4 +1,5 @@
-"""Shared fixtures: real catalogue databases (SQLite, and PostgreSQL where it runs)."""
+"""Shared fixtures: real catalogue databases (SQLite, and PostgreSQL where it runs), the actions pointed
+at them, and the real servers for end-to-end tests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.common import MODEL, Assistant, running_assistant
+from bot.actions import career_context
 from careers_catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import load_catalog
@@ -63,3 +66,19 @@ def catalog(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         load_catalog(engine)
         yield Catalog(engine)
         engine.dispose()
+
+
+@pytest.fixture
+def actions_catalog(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Catalog:
+    """Point the custom actions at the test's freshly loaded catalogue."""
+    monkeypatch.setattr(career_context, "catalog", lambda: catalog)
+    return catalog
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The real Rasa server and action server (trained model, fresh SQLite tracker store)."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    with running_assistant(tmp_path_factory.mktemp("servers")) as assistant:
+        yield assistant

@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import career_context
 from bot.actions.careers import ActionCareerInfo
 from bot.actions.fallback import ActionFallback
 from careers_catalog import Catalog
+from tests.chat import career, run, tracker
 
-
-@pytest.fixture(autouse=True)
-def real_catalog(catalog: Catalog, monkeypatch: pytest.MonkeyPatch):
-    """Point the actions at the test's freshly loaded catalogue."""
-    monkeypatch.setattr(career_context, "catalog", lambda: catalog)
-
-
-def tracker(text: str, intent: str, entities: list[dict[str, Any]] | None = None, **slots: Any) -> Tracker:
-    return Tracker(
-        sender_id="test",
-        slots={"career": None, "pending_facet": None, **slots},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.9},
-            "entities": entities or [],
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def career(value: str) -> list[dict[str, Any]]:
-    return [{"entity": "career", "value": value}]
-
-
-def run(action, t: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, {})
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return dispatcher.messages, slots
+pytestmark = pytest.mark.usefixtures("actions_catalog")
 
 
 def test_overview_describes_the_job_and_offers_next_questions():
@@ -55,7 +19,8 @@ def test_overview_describes_the_job_and_offers_next_questions():
     )
     assert messages[0]["text"].startswith("Software developer:")
     assert {b["title"] for b in messages[0]["buttons"]} >= {"Pay", "How to get in"}
-    assert slots == {"career": "software-developer", "pending_facet": None}
+    assert slots["career"] == "software-developer" and slots["pending_facet"] is None
+    assert slots["careers_viewed"] == ["software-developer"]
 
 
 def test_pay_gives_starter_and_experienced_figures_with_source_and_year(catalog: Catalog):
@@ -115,7 +80,7 @@ def test_question_without_a_career_asks_which_and_then_answers_it():
         ActionCareerInfo(), tracker("plumber", "ask_career_overview", career("plumber"), pending_facet="pay")
     )
     assert messages[0]["text"].startswith("Pay for a plumber")
-    assert slots == {"career": "plumber", "pending_facet": None}
+    assert slots["career"] == "plumber" and slots["pending_facet"] is None
 
 
 def test_an_unclear_career_gets_suggestions_as_buttons():

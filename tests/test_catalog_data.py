@@ -20,7 +20,7 @@ clinical-scientist digital-marketer social-media-manager graphic-designer animat
 
 def test_catalogue_has_at_least_150_careers_across_sectors(catalog: Catalog):
     assert catalog.count() >= 150
-    sectors = {c["sector"] for c in read_data(DATA_DIR)[1]}
+    sectors = {c["sector"] for c in read_data(DATA_DIR).careers}
     assert {"digital", "engineering", "science", "health", "trades", "creative", "public-service"} <= sectors
 
 

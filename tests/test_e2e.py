@@ -9,23 +9,14 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from bench.common import MODEL, RASA, ROOT, Assistant, bench_env, running_assistant
+from bench.common import MODEL, RASA, ROOT, Assistant, bench_env
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    with running_assistant(tmp_path_factory.mktemp("servers")) as assistant:
-        yield assistant
 
 
 def _text(replies: list[dict]) -> str:

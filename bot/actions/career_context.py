@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from careers_catalog import CareerMatch, Catalog
+from careers_catalog.discovery import SubjectIndex
+from careers_catalog.plan import MAX_PLAN_CAREERS
 from careers_catalog.text import words
 
 
@@ -15,6 +18,12 @@ from careers_catalog.text import words
 def catalog() -> Catalog:
     """The one catalogue of this action server process (opened on first use)."""
     return Catalog()
+
+
+@lru_cache(maxsize=1)
+def subject_index() -> SubjectIndex:
+    """School subjects and their loose names, for finding subjects in messages."""
+    return SubjectIndex(catalog().subject_names())
 
 
 @dataclass
@@ -71,3 +80,38 @@ def career_in_focus(tracker: Tracker) -> str | None:
     if career_id and catalog().ref(career_id):
         return career_id
     return None
+
+
+def all_mentioned_careers(tracker: Tracker) -> list[str]:
+    """Every career the latest message names clearly (entities, then the text), in order, once each."""
+    cat = catalog()
+    found: list[str] = []
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "career":
+            match = cat.resolve(str(entity.get("value")))
+            if match:
+                found.append(match.career_id)
+    text = tracker.latest_message.get("text") or ""
+    if not text.startswith("/"):
+        found += [m.career_id for m in cat.names.find_all_in_text(text) if m.strong]
+    return list(dict.fromkeys(found))
+
+
+def mentioned_subjects(tracker: Tracker) -> list[str]:
+    """The school subjects the latest message names (entities and text), as canonical names."""
+    index = subject_index()
+    found = [
+        index.resolve(str(e.get("value")))
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "subject"
+    ]
+    text = tracker.latest_message.get("text") or ""
+    if not text.startswith("/"):
+        found += index.find_in_text(text)
+    return list(dict.fromkeys(s for s in found if s))
+
+
+def remember(tracker: Tracker, slot: str, *career_ids: str) -> SlotSet:
+    """Add careers to a list slot (``careers_viewed`` or ``careers_saved``), most recent last."""
+    kept = [c for c in (tracker.get_slot(slot) or []) if c not in career_ids]
+    return SlotSet(slot, [*kept, *career_ids][-MAX_PLAN_CAREERS:])

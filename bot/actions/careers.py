@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
-from bot.actions.career_context import career_in_focus, is_bare_mention, mentioned_career
+from bot.actions.career_context import career_in_focus, is_bare_mention, mentioned_career, remember
 
 # Careers offered when a student asks about a facet but has not said which career yet.
 STARTER_CAREERS = ["software-developer", "nurse", "electrician", "games-designer", "cyber-security-analyst"]
@@ -40,7 +40,7 @@ class ActionCareerInfo(Action):
             career_id = career_in_focus(tracker)
         if career_id is None:
             return self._ask_which(dispatcher, facet)
-        return show_facet(dispatcher, career_id, facet)
+        return show_facet(dispatcher, tracker, career_id, facet)
 
     @staticmethod
     def _unclear(
@@ -64,13 +64,20 @@ class ActionCareerInfo(Action):
         return [SlotSet("pending_facet", facet)]
 
 
-def show_facet(dispatcher: CollectingDispatcher, career_id: str, facet: str) -> list[EventType]:
-    """Send one facet of a career and keep the career in focus for follow-up questions."""
+def show_facet(
+    dispatcher: CollectingDispatcher, tracker: Tracker, career_id: str, facet: str
+) -> list[EventType]:
+    """Send one facet of a career, keep the career in focus for follow-up questions, and note it for
+    the student's plan."""
     profile = career_context.catalog().profile(career_id)
     if profile is None:
         return []
     dispatcher.utter_message(**messages.facet_message(profile, facet))
-    return [SlotSet("career", profile.id), SlotSet("pending_facet", None)]
+    return [
+        SlotSet("career", profile.id),
+        SlotSet("pending_facet", None),
+        remember(tracker, "careers_viewed", profile.id),
+    ]
 
 
 def _starters() -> list:

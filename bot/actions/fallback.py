@@ -32,7 +32,7 @@ class ActionFallback(Action):
         match = career_context.catalog().find_in_text(text) if not text.startswith("/") else None
         if match and match.strong:
             facet = tracker.get_slot("pending_facet") or "overview"
-            return show_facet(dispatcher, match.career_id, facet)
+            return show_facet(dispatcher, tracker, match.career_id, facet)
         close = career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else []
         buttons = (
             messages.career_buttons(close)

@@ -10,7 +10,9 @@ import json
 from typing import Any
 
 from careers_catalog import CareerProfile
-from careers_catalog.catalog import CareerRef, Route
+from careers_catalog.catalog import CareerRef, RolePerson, Route
+from careers_catalog.discovery import Suggestion
+from careers_catalog.plan import CareersPlan
 from careers_catalog.search import CareerMatch
 
 # Each facet of a career: the intent that asks for it and the label of the button that opens it.
@@ -219,3 +221,93 @@ def _quote(text: str) -> str:
     """A short, safe echo of what the student typed (no markup, no control characters)."""
     cleaned = "".join(ch for ch in text if ch.isprintable() and ch not in '<>{}[]"`')
     return cleaned[:40].strip() or "that"
+
+
+# --- discovery, comparison, role models, plan ----------------------------------------------------
+
+
+def suggestions_message(intro: str, suggestions: list[Suggestion]) -> dict[str, Any]:
+    """A list of suggested careers, each with one line on why it fits, and a button to open each."""
+    lines = [intro]
+    for s in suggestions:
+        reason = " ".join(s.reasons)
+        lines.append(f"{BULLET} {s.career.title}: {reason}" if reason else f"{BULLET} {s.career.title}")
+    refs = [CareerRef(s.career.id, s.career.title) for s in suggestions]
+    return {"text": "\n".join(lines), "buttons": career_buttons(refs)}
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """The first sentence of a text, cut to ``limit`` characters."""
+    first = text.split(". ")[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _route_kinds(p: CareerProfile) -> str:
+    return ", ".join(dict.fromkeys(ROUTE_LABELS.get(r.kind, "Other route").lower() for r in p.routes))
+
+
+def compare_message(a: CareerProfile, b: CareerProfile) -> dict[str, Any]:
+    """Two careers side by side: pay, hours, routes in, subjects and outlook, each with its source."""
+
+    def row(label: str, left: str, right: str) -> str:
+        return f"{label}\n{BULLET} {a.title}: {left}\n{BULLET} {b.title}: {right}"
+
+    def pay(p: CareerProfile) -> str:
+        return (
+            f"{pounds(p.pay.starter)} starting, {pounds(p.pay.experienced)} experienced "
+            f"{cite(p.pay.source, p.pay.year)}"
+        )
+
+    def hours(p: CareerProfile) -> str:
+        h = p.hours
+        span = f"{_num(h.min_hours)}-{_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
+        return f"{span} hours a week"
+
+    def subjects(p: CareerProfile) -> str:
+        return ", ".join(s.subject for s in p.subjects[:3]) or "any"
+
+    text = "\n\n".join(
+        [
+            f"{a.title} and {b.title}, side by side:",
+            row("Pay", pay(a), pay(b)),
+            row("Hours", hours(a), hours(b)),
+            row("Routes in", _route_kinds(a), _route_kinds(b)),
+            row("Subjects that help", subjects(a), subjects(b)),
+            row("Outlook", _short(a.outlook), _short(b.outlook)),
+        ]
+    )
+    buttons = [button(f"More on {p.title}", "ask_career_overview", p.id) for p in (a, b)]
+    buttons += [button(f"Save {p.title}", "save_career", p.id) for p in (a, b)]
+    return {"text": text, "buttons": buttons}
+
+
+def role_models_message(intro: str, people: list[RolePerson]) -> dict[str, Any]:
+    lines = [intro]
+    for p in people:
+        lines.append(
+            f"{BULLET} {p.name} ({p.lived}, {p.origin}): {p.story} "
+            f"Career: {p.career.title}. {cite(p.source, p.source_year)}"
+        )
+    buttons = [button(p.career.title, "ask_career_overview", p.career.id) for p in people]
+    buttons = list({b["payload"]: b for b in buttons}.values())
+    buttons.append(button("More role models", "ask_role_models"))
+    return {"text": "\n".join(lines), "buttons": buttons}
+
+
+def plan_message(plan: CareersPlan, link: str) -> dict[str, Any]:
+    lines = ["Your careers plan:"]
+    saved = [c.title for c in plan.careers if c.saved]
+    looked = [c.title for c in plan.careers if not c.saved]
+    if saved:
+        lines.append(f"Saved: {', '.join(saved)}.")
+    if looked:
+        lines.append(f"You also looked at: {', '.join(looked)}.")
+    if plan.subjects:
+        lines.append("Subjects that keep these careers open:")
+        total = len(plan.careers)
+        lines += [f"{BULLET} {s.subject} (helps {len(s.careers)} of {total})" for s in plan.subjects]
+    lines.append("Next steps:")
+    lines += [f"{BULLET} {step}" for step in plan.next_steps]
+    lines.append(f"Printable version: {link}")
+    buttons = [button(c.title, "ask_career_overview", c.id) for c in plan.careers[:4]]
+    return {"text": "\n".join(lines), "buttons": buttons}
