@@ -92,3 +92,27 @@ def test_unreadable_yaml_is_reported_with_its_file(tmp_path: Path, data_dir: Pat
     (data_dir / "careers" / "broken.yml").write_text("- id: [unclosed\n")
     with pytest.raises(CatalogDataError, match="broken.yml: cannot read"):
         load_catalog(make_engine(f"sqlite:///{tmp_path / 'x.db'}"), data_dir)
+
+
+def test_role_models_are_loaded_and_checked(database_url: str, data_dir: Path):
+    person = (
+        "- name: Test Person\n  lived: born 1990\n  from: Leeds\n  career: test-pilot\n"
+        "  story: Flew a kite across the Pennines.\n  tags: [woman, uk, living]\n"
+        "  source: {name: Fixture source, year: 2024}\n"
+    )
+    (data_dir / "role_models.yml").write_text(person)
+    engine = make_engine(database_url)
+    load_catalog(engine, data_dir)
+    [loaded] = Catalog(engine).role_models({"woman", "uk"})
+    assert (loaded.name, loaded.career.id, loaded.source_year) == ("Test Person", "test-pilot", 2024)
+    (data_dir / "role_models.yml").write_text(
+        person.replace("career: test-pilot", "career: astronaut").replace(
+            "[woman, uk, living]", "[uk, famous]"
+        )
+    )
+    with pytest.raises(CatalogDataError) as err:
+        load_catalog(engine, data_dir)
+    problems = "\n".join(err.value.problems)
+    assert "Test Person: career 'astronaut' is not in the catalogue" in problems
+    assert "tags must come from" in problems and "exactly one of woman and man" in problems
+    assert Catalog(engine).role_models()[0].career.id == "test-pilot"  # the bad file changed nothing
