@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from careers_catalog import settings
 from careers_catalog.models import Base
+from careers_catalog.opportunity_models import OPPORTUNITY_TABLES  # registers those tables on Base
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -30,3 +31,10 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, future=True, expire_on_commit=False)
+
+
+def drop_catalog_tables(engine: Engine) -> None:
+    """Drop the tables the loader rebuilds from the data files, keeping imported opportunities."""
+    tables = [t for t in Base.metadata.sorted_tables if t.name not in OPPORTUNITY_TABLES]
+    Base.metadata.drop_all(engine, tables=tables)
+    Base.metadata.create_all(engine)

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from careers_catalog import settings
-from careers_catalog.loader import CatalogDataError
+from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.text import normalize
 
 CODES = "RIASEC"

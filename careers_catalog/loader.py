@@ -19,10 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from careers_catalog import settings
-from careers_catalog.db import session_factory
+from careers_catalog.data_rules import (
+    MAX_SOURCE_LENGTH,
+    ROLE_MODEL_TAGS,
+    ROUTE_KINDS,
+    SECTORS,
+    CatalogDataError,
+)
+from careers_catalog.db import drop_catalog_tables, session_factory
 from careers_catalog.models import (
     SCHEMA_VERSION,
-    Base,
     Career,
     CareerAlias,
     CareerInterest,
@@ -38,40 +44,20 @@ from careers_catalog.models import (
     Subject,
     SubjectAlias,
 )
+from careers_catalog.opportunity_import import (
+    read_national_programmes,
+    read_opportunities_csv,
+    replace_national_programmes,
+    replace_opportunities,
+)
+from careers_catalog.opportunity_models import Opportunity
 
-SECTORS = frozenset(
-    "digital engineering science health care construction trades creative media public-service "
-    "business law education hospitality environment transport sport".split()
-)
-ROUTE_KINDS = (
-    "apprenticeship",
-    "degree_apprenticeship",
-    "t_level",
-    "college",
-    "degree",
-    "direct",
-    "volunteering",
-    "other",
-)
-MAX_SOURCE_LENGTH = 60  # a source is quoted to students after each figure, so it stays short
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-ROLE_MODEL_TAGS = frozenset(
-    "woman man uk black asian latina mixed-heritage disabled neurodivergent lgbtq working-class no-degree "
-    "refugee historical living".split()
-)
 _ROLE_MODEL_REQUIRED = "name lived from career story tags source".split()
 _REQUIRED = (
     "id title aliases sector summary day_to_day tasks skills subjects routes routes_source pay hours "
     "outlook riasec soc2020 related"
 ).split()
-
-
-class CatalogDataError(ValueError):
-    """The data files have problems; ``problems`` lists each one with its file and record."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the catalogue data:\n  " + "\n  ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -88,12 +74,15 @@ class CatalogData:
     subjects: list[dict[str, Any]]
     careers: list[dict[str, Any]]
     role_models: list[dict[str, Any]]
+    opportunities: dict[str, list[dict[str, Any]]]  # shipped opportunities by file name
+    national_programmes: list[dict[str, Any]]
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    optional = [data_dir / "role_models.yml"]
+    optional = [data_dir / "role_models.yml", data_dir / "opportunities" / "national_programmes.yml"]
     careers = sorted((data_dir / "careers").glob("*.yml"))
-    return [data_dir / "subjects.yml", *careers, *(p for p in optional if p.exists())]
+    opportunities = sorted((data_dir / "opportunities").glob("*.csv"))
+    return [data_dir / "subjects.yml", *careers, *opportunities, *(p for p in optional if p.exists())]
 
 
 def files_hash(data_dir: Path) -> str:
@@ -134,9 +123,22 @@ def read_data(data_dir: Path) -> CatalogData:
         if person.get("name") in names:
             problems.append(f"{where}: listed twice")
         names.add(str(person.get("name")))
+    opportunities: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted((data_dir / "opportunities").glob("*.csv")):
+        try:
+            opportunities[path.name] = read_opportunities_csv(path.read_bytes(), path.name)
+        except CatalogDataError as exc:
+            problems.extend(exc.problems)
+    national_file = data_dir / "opportunities" / "national_programmes.yml"
+    national: list[dict[str, Any]] = []
+    if national_file.exists():
+        try:
+            national = read_national_programmes(national_file)
+        except CatalogDataError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise CatalogDataError(problems)
-    return CatalogData(subjects, careers, role_models)
+    return CatalogData(subjects, careers, role_models, opportunities, national)
 
 
 def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
@@ -318,6 +320,16 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
                     source_year=person["source"]["year"],
                 )
             )
+        # Shipped opportunity files replace their own rows; advisers' imports are left alone.
+        shipped = {f"data:{name}" for name in data.opportunities}
+        session.execute(
+            delete(Opportunity)
+            .where(Opportunity.source.like("data:%"), Opportunity.source.not_in(shipped))
+            .execution_options(synchronize_session=False)
+        )
+        for name, rows in data.opportunities.items():
+            replace_opportunities(session, rows, f"data:{name}")
+        replace_national_programmes(session, data.national_programmes)
         session.merge(CatalogMeta(key="data_hash", value=digest))
     return LoadResult(careers=len(careers), subjects=len(subjects), changed=True)
 
@@ -328,8 +340,7 @@ def _rebuild_if_schema_changed(engine: Engine) -> None:
         meta = session.get(CatalogMeta, "schema_version")
         if meta is not None and meta.value == SCHEMA_VERSION:
             return
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    drop_catalog_tables(engine)
     with session_factory(engine).begin() as session:
         session.add(CatalogMeta(key="schema_version", value=SCHEMA_VERSION))
 

@@ -22,3 +22,15 @@ def database_url() -> str:
 def web_app_url() -> str:
     """Where students open the web app (the chat page and printable plans): ``WEB_APP_URL``."""
     return os.environ.get("WEB_APP_URL", "http://localhost:8000").rstrip("/")
+
+
+def postcodes_api_url() -> str | None:
+    """A postcodes.io-compatible API for full postcodes (``POSTCODES_API_URL``); unset: offline only."""
+    return os.environ.get("POSTCODES_API_URL") or None
+
+
+def apprenticeships_api() -> tuple[str, str] | None:
+    """Find an apprenticeship's vacancy API: (``APPRENTICESHIPS_API_URL``, ``APPRENTICESHIPS_API_KEY``);
+    None (the default) keeps vacancy search to the local catalogue."""
+    url, key = os.environ.get("APPRENTICESHIPS_API_URL"), os.environ.get("APPRENTICESHIPS_API_KEY")
+    return (url, key) if url and key else None

@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
 from bot.actions.careers import show_facet
+from bot.actions.opportunities import ActionFindOpportunities, locator
+from careers_catalog.geo import LocationError
 
 HELP_TEXT = (
     "Sorry, I didn't quite get that. I'm a careers helper: ask me what a job is like, what it pays, "
@@ -29,6 +31,9 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("awaiting_location") and _is_a_place(text):
+            # The answer to "where is your school?" that the NLU did not recognise ("CH41 4DQ").
+            return ActionFindOpportunities().run(dispatcher, tracker, domain)
         match = career_context.catalog().find_in_text(text) if not text.startswith("/") else None
         if match and match.strong:
             facet = tracker.get_slot("pending_facet") or "overview"
@@ -49,3 +54,13 @@ class ActionFallback(Action):
         )
         dispatcher.utter_message(text=DID_YOU_MEAN if close else HELP_TEXT, buttons=buttons)
         return []
+
+
+def _is_a_place(text: str) -> bool:
+    if not text or text.startswith("/") or len(text) > 60:
+        return False
+    try:
+        locator().locate(text)
+    except LocationError:
+        return False
+    return True

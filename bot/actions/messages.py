@@ -12,8 +12,11 @@ from typing import Any
 from careers_catalog import CareerProfile
 from careers_catalog.catalog import CareerRef, RolePerson, Route
 from careers_catalog.discovery import Suggestion
+from careers_catalog.opportunity_models import KINDS
+from careers_catalog.opportunity_search import RADII_KM, Found, SearchResult
 from careers_catalog.plan import CareersPlan
 from careers_catalog.search import CareerMatch
+from careers_catalog.vacancies import Listing
 
 # Each facet of a career: the intent that asks for it and the label of the button that opens it.
 FACETS: dict[str, tuple[str, str]] = {
@@ -310,4 +313,97 @@ def plan_message(plan: CareersPlan, link: str) -> dict[str, Any]:
     lines += [f"{BULLET} {step}" for step in plan.next_steps]
     lines.append(f"Printable version: {link}")
     buttons = [button(c.title, "ask_career_overview", c.id) for c in plan.careers[:4]]
+    return {"text": "\n".join(lines), "buttons": buttons}
+
+
+# --- opportunities ---------------------------------------------------------------------------------
+
+AREA_LABELS = {
+    "digital": "tech",
+    "public-service": "public service",
+}
+
+
+def _area_label(area: str) -> str:
+    return AREA_LABELS.get(area, area)
+
+
+def _dates(listing: Listing) -> str:
+    start, end = listing.start_date, listing.end_date
+    if start and end and start != end:
+        return f"{start:%-d %b} to {end:%-d %b %Y}"
+    if start:
+        return f"{start:%-d %b %Y}"
+    return f"until {listing.expires:%-d %b %Y}"
+
+
+def _listing_line(found: Found) -> str:
+    x = found.listing
+    where = ", ".join(p for p in (x.town, x.outward_code) if p)
+    areas = ", ".join(_area_label(a) for a in x.career_areas[:2])
+    line = (
+        f"{BULLET} {x.employer}: {x.title}. {KINDS.get(x.kind, x.kind)}"
+        + (f" in {areas}" if areas else "")
+        + f", {found.distance_km:g} km away ({where}), {_dates(x)}, years {x.year_min} to {x.year_max}. "
+        + f"{x.description} How to apply: {x.how_to_apply.rstrip('.')}."
+    )
+    if x.url:
+        line += f" {x.url}"
+    if x.sample:
+        line += " (Sample listing.)"
+    return line
+
+
+def opportunities_message(
+    place: str, kinds: set[str], areas: set[str], result: SearchResult, offset: int
+) -> dict[str, Any]:
+    """Opportunities near a place, nearest first, with buttons to narrow or see more."""
+    what = " or ".join(KINDS[k].lower() for k in sorted(kinds)) if kinds else "opportunities"
+    if areas:
+        what += " in " + " or ".join(_area_label(a) for a in sorted(areas))
+    lines: list[str] = []
+    if result.found:
+        if result.widened:
+            lines.append(
+                f"Nothing within {RADII_KM[0]:g} km of {place}, so I looked up to {result.radius_km:g} km."
+            )
+        first = offset + 1
+        last = offset + len(result.found)
+        lines.append(
+            f"{what[:1].upper()}{what[1:]} near {place}, nearest first ({first} to {last} of {result.total}):"
+        )
+        lines += [_listing_line(f) for f in result.found]
+        lines.append("Your school's careers lead can help you apply and may know of more.")
+    else:
+        lines.append(
+            f"I couldn't find {what} within {RADII_KM[-1]:g} km of {place}. These national and online "
+            "programmes are open to students anywhere:"
+        )
+        for p in result.national[:4]:
+            lines.append(f"{BULLET} {p.name} ({p.organisation}): {p.description} {p.how_to_apply} {p.url}")
+    if result.remote_failed:
+        lines.append(
+            "(The live apprenticeship search isn't answering right now, so these are from my own list.)"
+        )
+    buttons = []
+    if result.found and offset + len(result.found) < result.total:
+        buttons.append({"title": "Show more", "payload": '/filter_opportunities{"page": "next"}'})
+    if "apprenticeship" not in kinds:
+        buttons.append(
+            {
+                "title": "Only apprenticeships",
+                "payload": '/filter_opportunities{"opportunity_kind": "apprenticeship"}',
+            }
+        )
+    if "work_experience" not in kinds:
+        buttons.append(
+            {
+                "title": "Work experience",
+                "payload": '/filter_opportunities{"opportunity_kind": "work_experience"}',
+            }
+        )
+    if "digital" not in areas:
+        buttons.append(
+            {"title": "Something in tech", "payload": '/filter_opportunities{"career_area": "digital"}'}
+        )
     return {"text": "\n".join(lines), "buttons": buttons}

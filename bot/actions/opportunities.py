@@ -1,0 +1,137 @@
+"""The opportunities skill: work experience, insight days, talks, mentoring, tasters, apprenticeships and
+virtual placements near the student's school, nearest first.
+
+The place is asked for as a town or the first part of a postcode, never an address; only the outward
+code or town name is kept (slot ``search_area``). What was asked for (kinds, areas) waits in slots
+while the student says where they are.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import career_context, messages
+from careers_catalog import settings
+from careers_catalog.data_rules import SECTORS
+from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE, LocationError, Locator, Place
+from careers_catalog.opportunity_models import KINDS
+from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in
+from careers_catalog.vacancies import FindAnApprenticeshipClient
+
+PAGE = 5
+# "... in Liverpool", "near L3 4AF", "around st helens": the words after these name a place.
+_PLACE_AFTER = re.compile(r"\b(?:in|near|around|nr|by|at|from)\s+([a-z0-9][a-z0-9 .'-]{1,40})", re.IGNORECASE)
+ASK_WHERE = (
+    "Where is your school? Tell me the town or the first part of its postcode (like L3 or E8). "
+    "Please don't give your home address."
+)
+
+
+@lru_cache(maxsize=1)
+def locator() -> Locator:
+    return Locator.from_settings()
+
+
+@lru_cache(maxsize=1)
+def finder() -> OpportunityFinder:
+    """The finder over the catalogue, with Find an apprenticeship's API when a key is configured."""
+    api = settings.apprenticeships_api()
+    remote = FindAnApprenticeshipClient(*api) if api else None
+    return OpportunityFinder(career_context.catalog().engine, remote)
+
+
+class ActionFindOpportunities(Action):
+    """Find opportunities: a new search, a reply saying where, or a filter on the last list."""
+
+    def name(self) -> str:
+        return "action_find_opportunities"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        typed = "" if text.startswith("/") else text
+        kinds = _entity_kinds(tracker) | kinds_in(typed)
+        areas = _entity_areas(tracker) | areas_in(typed)
+        offset = 0
+        if intent == "filter_opportunities" or (
+            intent != "find_opportunities" and tracker.get_slot("awaiting_location")
+        ):
+            # Narrowing the last search, or saying where: keep what was asked for unless it changed.
+            kinds = kinds or set(tracker.get_slot("opportunity_kinds") or [])
+            areas = areas or set(tracker.get_slot("opportunity_areas") or [])
+            if next(tracker.get_latest_entity_values("page"), None) == "next" or _asks_for_more(typed):
+                offset = int(tracker.get_slot("opportunity_offset") or 0) + PAGE
+        wishes = [SlotSet("opportunity_kinds", sorted(kinds)), SlotSet("opportunity_areas", sorted(areas))]
+        try:
+            place = self._place(tracker, intent, typed)
+        except LocationError as problem:
+            dispatcher.utter_message(text=f"{problem.reason} {ASK_WHERE}")
+            return [*wishes, SlotSet("awaiting_location", True)]
+        if place is None:
+            dispatcher.utter_message(text=ASK_WHERE)
+            return [*wishes, SlotSet("awaiting_location", True)]
+        result = finder().search(place, kinds, areas, limit=PAGE, offset=offset)
+        if offset and not result.found:
+            offset = 0
+            result = finder().search(place, kinds, areas, limit=PAGE)
+        dispatcher.utter_message(**messages.opportunities_message(place.label, kinds, areas, result, offset))
+        return [
+            *wishes,
+            SlotSet("search_area", place.label),
+            SlotSet("awaiting_location", False),
+            SlotSet("opportunity_offset", offset),
+        ]
+
+    @staticmethod
+    def _place(tracker: Tracker, intent: str | None, text: str) -> Place | None:
+        """The place in this message, else the one from before; None if neither."""
+        named = [str(v) for v in tracker.get_latest_entity_values("location") if v]
+        replying = intent == "give_location" or bool(tracker.get_slot("awaiting_location"))
+        if named:
+            return locator().locate(" ".join(named), fuzzy=True)
+        if FULL_POSTCODE.search(text):
+            return locator().locate(text)
+        after = _PLACE_AFTER.findall(text)
+        for candidate in after:
+            try:
+                return locator().locate(candidate, fuzzy=False)
+            except LocationError:
+                continue
+        if replying and text:
+            if OUTWARD_CODE.fullmatch(text.strip()) or len(text) <= 60:
+                return locator().locate(text, fuzzy=True)
+        area = tracker.get_slot("search_area")
+        if area:
+            try:
+                return locator().locate(str(area))
+            except LocationError:
+                return None
+        return None
+
+
+def _asks_for_more(text: str) -> bool:
+    return bool(re.search(r"\b(more|others?|next)\b", text.lower()))
+
+
+def _entity_kinds(tracker: Tracker) -> set[str]:
+    """Kinds named by the NLU (in students' words) or by a button (as stored)."""
+    values = [str(v) for v in tracker.get_latest_entity_values("opportunity_kind")]
+    return {k for v in values for k in kinds_in(v)} | {v for v in values if v in KINDS}
+
+
+def _entity_areas(tracker: Tracker) -> set[str]:
+    """Areas named by the NLU or a button, and the sectors of any careers named."""
+    values = [str(v) for v in tracker.get_latest_entity_values("career_area")]
+    areas = {a for v in values for a in areas_in(v)} | {v for v in values if v in SECTORS}
+    named = set(career_context.all_mentioned_careers(tracker))
+    areas |= {s.sector for s in career_context.catalog().summaries() if s.id in named}
+    return areas
