@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import matching, nlu, search, serve
+from bench import matching, nlu, opportunities, search, serve
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     args = parser.parse_args()
     search.main(rounds=500 if args.quick else 3000)
     matching.main()
+    opportunities.main(rounds=300 if args.quick else 2000)
     nlu.main()
     serve.main(rounds=3 if args.quick else 20, train=not args.quick)
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m careers_catalog load | search QUERY | show ID | export-nlu DIR``."""
+"""Command line: ``python -m careers_catalog load | search QUERY | show ID | export-nlu DIR |
+import-opportunities FILE.csv``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from careers_catalog.catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import CatalogDataError, load_catalog
 from careers_catalog.nlu_export import write_nlu
+from careers_catalog.opportunity_import import import_opportunities_csv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("career_id")
     export = commands.add_parser("export-nlu", help="write NLU lookup tables and synonyms")
     export.add_argument("directory", type=Path)
+    opportunities = commands.add_parser(
+        "import-opportunities", help="load an adviser's employer opportunities CSV (see data/README.md)"
+    )
+    opportunities.add_argument("csv_file", type=Path)
     args = parser.parse_args(argv)
 
     engine = make_engine(args.database_url)
@@ -35,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         state = "loaded" if result.changed else "unchanged"
         print(f"catalogue {state}: {result.careers} careers, {result.subjects} subjects")
+        return 0
+    if args.command == "import-opportunities":
+        try:
+            imported = import_opportunities_csv(engine, args.csv_file)
+        except (CatalogDataError, OSError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"imported {imported.opportunities} opportunities from {args.csv_file.name}")
         return 0
     catalog = Catalog(engine)
     if args.command == "search":

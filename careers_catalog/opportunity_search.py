@@ -5,6 +5,7 @@ virtual programmes when nothing local fits. Expired listings are never shown.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import math
@@ -117,7 +118,8 @@ class OpportunityFinder:
         self.remote = remote
         self.today = today
         self._cache_key: tuple[str | None, dt.date] | None = None
-        self._listings: list[Listing] = []
+        self._listings: list[Listing] = []  # by latitude, so a search reads only a band of them
+        self._latitudes: list[float] = []
 
     def listings(self) -> list[Listing]:
         """Every listing not yet expired."""
@@ -130,7 +132,8 @@ class OpportunityFinder:
                     .unique()
                     .scalars()
                 )
-                self._listings = [_listing(o) for o in rows]
+                self._listings = sorted((_listing(o) for o in rows), key=lambda x: x.latitude)
+                self._latitudes = [x.latitude for x in self._listings]
                 self._cache_key = key
         return self._listings
 
@@ -143,10 +146,14 @@ class OpportunityFinder:
         offset: int = 0,
     ) -> SearchResult:
         kinds, areas = set(kinds), set(areas)
+        listings = self.listings()
+        band = RADII_KM[-1] / 111.0
+        lo = bisect.bisect_left(self._latitudes, place.latitude - band)
+        hi = bisect.bisect_right(self._latitudes, place.latitude + band)
         wanted = [
             x
-            for x in self.listings()
-            if (not kinds or x.kind in kinds) and (not areas or areas & set(x.career_areas))
+            for x in listings[lo:hi]
+            if (not kinds or x.kind in kinds) and (not areas or not areas.isdisjoint(x.career_areas))
         ]
         found = _near(wanted, place, RADII_KM[-1])
         remote_failed = False
