@@ -96,13 +96,15 @@ class Assistant:
 
 
 @contextmanager
-def running_assistant(folder: Path, model: Path = MODEL) -> Iterator[Assistant]:
+def running_assistant(
+    folder: Path, model: Path = MODEL, env: dict[str, str] | None = None
+) -> Iterator[Assistant]:
     """Start the action server and the Rasa server on free ports, with a fresh SQLite tracker store in
-    ``folder`` (logs go there too); stop both on exit."""
+    ``folder`` (logs go there too) and ``env`` added to their environment; stop both on exit."""
     rasa_port, action_port = free_port(), free_port()
     action_url = f"http://127.0.0.1:{action_port}/webhook"
     tracker_url = f"sqlite:///{folder / 'tracker.db'}"
-    env = bench_env(ACTION_ENDPOINT_URL=action_url, TRACKER_DATABASE_URL=tracker_url)
+    env = bench_env(ACTION_ENDPOINT_URL=action_url, TRACKER_DATABASE_URL=tracker_url, **(env or {}))
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(f"action_endpoint:\n  url: {action_url}\n")
     commands = {

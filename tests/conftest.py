@@ -3,6 +3,7 @@ at them, and the real servers for end-to-end tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from bot.actions import career_context
 from careers_catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import load_catalog
+from careers_catalog.opportunity_import import CSV_COLUMNS, import_opportunities_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "catalog"
@@ -75,10 +77,35 @@ def actions_catalog(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Catalo
     return catalog
 
 
+E2E_LISTING = (
+    "E2E Test Games,Test games studio week,work_experience,digital,L3,Liverpool,{start},{end},{end},10-11,"
+    "Ask your school's careers lead,,A week testing games with a small studio.,no"
+)
+
+
+def e2e_catalog(folder: Path) -> str:
+    """A catalogue database for end-to-end runs: the real data plus listings dated from today, so
+    that the conversations do not depend on when the shipped samples expire."""
+    url = f"sqlite:///{folder / 'catalog.db'}"
+    engine = make_engine(url)
+    load_catalog(engine)
+    start = dt.date.today() + dt.timedelta(days=30)
+    rows = [E2E_LISTING.format(start=start, end=start + dt.timedelta(days=4))]
+    rows.append(rows[0].replace("work_experience", "apprenticeship").replace("studio week", "apprentice"))
+    csv_file = folder / "e2e_listings.csv"
+    csv_file.write_text("\n".join([",".join(CSV_COLUMNS), *rows]) + "\n")
+    import_opportunities_csv(engine, csv_file)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    """The real Rasa server and action server (trained model, fresh SQLite tracker store)."""
+    """The real Rasa server and action server (trained model, fresh SQLite tracker store, network-free:
+    no postcode or vacancy API configured)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    with running_assistant(tmp_path_factory.mktemp("servers")) as assistant:
+    folder = tmp_path_factory.mktemp("servers")
+    offline = {"DATABASE_URL": e2e_catalog(folder), "POSTCODES_API_URL": "", "APPRENTICESHIPS_API_URL": ""}
+    with running_assistant(folder, env=offline) as assistant:
         yield assistant
