@@ -109,3 +109,8 @@ def test_markup_in_a_place_is_not_echoed():
         ),
     )
     assert "<" not in messages[0]["text"]
+
+
+def test_an_unknown_postcode_the_nlu_missed_gets_the_precise_answer():
+    messages, slots = run(ActionFallback(), tracker("ZZ9 9ZZ", "nlu_fallback", awaiting_location=True))
+    assert "couldn't find the postcode area ZZ9" in messages[0]["text"] and slots["awaiting_location"] is True

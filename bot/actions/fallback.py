@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions import career_context, messages
 from bot.actions.careers import show_facet
 from bot.actions.opportunities import ActionFindOpportunities, locator
-from careers_catalog.geo import LocationError
+from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE, LocationError
 
 HELP_TEXT = (
     "Sorry, I didn't quite get that. I'm a careers helper: ask me what a job is like, what it pays, "
@@ -31,7 +31,7 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        if tracker.get_slot("awaiting_location") and _is_a_place(text):
+        if tracker.get_slot("awaiting_location") and _answers_where(text):
             # The answer to "where is your school?" that the NLU did not recognise ("CH41 4DQ").
             return ActionFindOpportunities().run(dispatcher, tracker, domain)
         match = career_context.catalog().find_in_text(text) if not text.startswith("/") else None
@@ -56,9 +56,14 @@ class ActionFallback(Action):
         return []
 
 
-def _is_a_place(text: str) -> bool:
+def _answers_where(text: str) -> bool:
+    """Whether a message is a place, or an attempt at a postcode (which deserves a precise answer)."""
     if not text or text.startswith("/") or len(text) > 60:
         return False
+    if FULL_POSTCODE.search(text) or (
+        OUTWARD_CODE.fullmatch(text.strip()) and any(c.isdigit() for c in text)
+    ):
+        return True
     try:
         locator().locate(text)
     except LocationError:
