@@ -24,6 +24,7 @@ def main() -> dict:
     )
     intents = json.loads((out / "intent_report.json").read_text())
     entities = json.loads((out / "DIETClassifier_report.json").read_text())
+    answers = json.loads((out / "response_selection_report.json").read_text())
     weakest = sorted(
         (
             (name, round(v["f1-score"], 3))
@@ -43,6 +44,8 @@ def main() -> dict:
             "entity_macro_f1": round(entities["macro avg"]["f1-score"], 4),
             "entity_career_f1": round(entities.get("career", {}).get("f1-score", 0.0), 4),
             "entity_subject_f1": round(entities.get("subject", {}).get("f1-score", 0.0), 4),
+            # Which FAQ answer (confidence/*, education/*) the ResponseSelector picks.
+            "faq_answer_macro_f1": round(answers["macro avg"]["f1-score"], 4),
             "weakest_intents": weakest,
         },
     )
