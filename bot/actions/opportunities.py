@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions import career_context, messages
 from careers_catalog import settings
 from careers_catalog.data_rules import SECTORS
-from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE, LocationError, Locator, Place
+from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
 from careers_catalog.opportunity_models import KINDS
 from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in
 from careers_catalog.vacancies import FindAnApprenticeshipClient
@@ -106,9 +106,8 @@ class ActionFindOpportunities(Action):
                 return locator().locate(candidate, fuzzy=False)
             except LocationError:
                 continue
-        if replying and text:
-            if OUTWARD_CODE.fullmatch(text.strip()) or len(text) <= 60:
-                return locator().locate(text, fuzzy=True)
+        if replying and 0 < len(text) <= 60:  # a short reply to "where is your school?"
+            return locator().locate(text, fuzzy=True)
         area = tracker.get_slot("search_area")
         if area:
             try:
