@@ -146,31 +146,24 @@ class OpportunityFinder:
         offset: int = 0,
     ) -> SearchResult:
         kinds, areas = set(kinds), set(areas)
-        listings = self.listings()
-        band = RADII_KM[-1] / 111.0
-        lo = bisect.bisect_left(self._latitudes, place.latitude - band)
-        hi = bisect.bisect_right(self._latitudes, place.latitude + band)
-        wanted = [
-            x
-            for x in listings[lo:hi]
-            if (not kinds or x.kind in kinds) and (not areas or not areas.isdisjoint(x.career_areas))
-        ]
-        found = _near(wanted, place, RADII_KM[-1])
+        remote: list[Listing] = []
         remote_failed = False
         if self.remote is not None and (not kinds or "apprenticeship" in kinds):
             try:
-                remote = self.remote.search(place.latitude, place.longitude, RADII_KM[-1], limit=20)
-                remote = [
-                    x
-                    for x in remote
-                    if x.expires >= self.today() and (not areas or areas & set(x.career_areas))
-                ]
-                found = sorted(found + _near(remote, place, RADII_KM[-1]), key=lambda f: f.distance_km)
+                fetched = self.remote.search(place.latitude, place.longitude, RADII_KM[-1], limit=20)
+                remote = [x for x in fetched if x.expires >= self.today() and _fits(x, kinds, areas)]
             except VacancySourceError as exc:
                 log.warning("remote vacancies unavailable: %s", exc)
                 remote_failed = True
-        radius = next((r for r in RADII_KM if any(f.distance_km <= r for f in found)), RADII_KM[-1])
-        within = [f for f in found if f.distance_km <= radius]
+        # The smallest radius with anything in it; each step reads only its own band of latitudes.
+        within: list[Found] = []
+        for radius in RADII_KM:
+            local = [x for x in self._band(place.latitude, radius) if _fits(x, kinds, areas)]
+            within = sorted(
+                _near(local, place, radius) + _near(remote, place, radius), key=lambda f: f.distance_km
+            )
+            if within:
+                break
         national = [] if within else self.national(kinds, areas)
         return SearchResult(
             within[offset : offset + limit],
@@ -180,6 +173,13 @@ class OpportunityFinder:
             national,
             remote_failed,
         )
+
+    def _band(self, latitude: float, radius_km: float) -> list[Listing]:
+        listings = self.listings()
+        band = radius_km / 111.0
+        lo = bisect.bisect_left(self._latitudes, latitude - band)
+        hi = bisect.bisect_right(self._latitudes, latitude + band)
+        return listings[lo:hi]
 
     def national(self, kinds: set[str] = frozenset(), areas: set[str] = frozenset()) -> list[Programme]:
         """National and virtual programmes, those fitting the kinds and areas asked for first."""
@@ -207,6 +207,10 @@ class OpportunityFinder:
             )
 
         return sorted(programmes, key=lambda p: -fit(p))
+
+
+def _fits(x: Listing, kinds: set[str], areas: set[str]) -> bool:
+    return (not kinds or x.kind in kinds) and (not areas or not areas.isdisjoint(x.career_areas))
 
 
 def _near(listings: list[Listing], place: Place, radius_km: float) -> list[Found]:
