@@ -24,7 +24,7 @@ POPULAR_SUBJECTS = [
 ]
 SUGGESTIONS_SHOWN = 6
 # Shows tech careers for the subjects last named (kept in the ``subjects`` slot).
-TECH_ONLY_BUTTON = {"title": "Tech careers only", "payload": '/ask_careers_for_subjects{"sector": "digital"}'}
+TECH_ONLY_BUTTON = messages.button("Tech careers only", "ask_careers_for_subjects", sector=DIGITAL)
 
 
 class ActionSuggestCareers(Action):
@@ -71,10 +71,7 @@ class ActionSuggestCareers(Action):
 
     @staticmethod
     def _ask_what_they_like(dispatcher: CollectingDispatcher) -> list[EventType]:
-        buttons = [
-            {"title": s, "payload": f'/ask_careers_for_subjects{{"subject": "{s}"}}'}
-            for s in POPULAR_SUBJECTS
-        ]
+        buttons = [messages.button(s, "ask_careers_for_subjects", subject=s) for s in POPULAR_SUBJECTS]
         buttons.append(messages.button("Take the interests quiz", "start_quiz"))
         dispatcher.utter_message(
             text="Which subjects do you enjoy, or what do you like doing in your free time? Tell me in your "

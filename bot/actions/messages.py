@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from careers_catalog import CareerProfile
-from careers_catalog.catalog import CareerRef, RolePerson, Route
+from careers_catalog.catalog import CareerRef, Hours, RolePerson, Route
 from careers_catalog.discovery import Suggestion
 from careers_catalog.opportunity_models import KINDS
 from careers_catalog.opportunity_search import RADII_KM, Found, SearchResult
@@ -56,15 +56,14 @@ ROUTE_LABELS = {
 BULLET = "•"
 
 
-def payload(intent: str, career_id: str | None = None) -> str:
-    """A button payload that triggers ``intent`` (with the career as an entity, when given)."""
-    if career_id is None:
-        return f"/{intent}"
-    return f"/{intent}{json.dumps({'career': career_id})}"
+def payload(intent: str, career_id: str | None = None, **entities: str) -> str:
+    """A button payload that triggers ``intent`` with the career (when given) and other entities."""
+    values = {"career": career_id, **entities} if career_id is not None else entities
+    return f"/{intent}{json.dumps(values)}" if values else f"/{intent}"
 
 
-def button(title: str, intent: str, career_id: str | None = None) -> dict[str, str]:
-    return {"title": title, "payload": payload(intent, career_id)}
+def button(title: str, intent: str, career_id: str | None = None, **entities: str) -> dict[str, str]:
+    return {"title": title, "payload": payload(intent, career_id, **entities)}
 
 
 def facet_buttons(profile: CareerProfile, facet: str) -> list[dict[str, str]]:
@@ -170,10 +169,16 @@ def _skills(p: CareerProfile) -> str:
     return "\n".join([f"What helps you do well as {name_of(p)}:"] + [f"{BULLET} {s}" for s in p.skills])
 
 
+def _hours_span(h: Hours, joiner: str = " to ") -> str:
+    """'37 to 40', or '37' when the range is one figure."""
+    return (
+        f"{_num(h.min_hours)}{joiner}{_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
+    )
+
+
 def _hours(p: CareerProfile) -> str:
+    text = f"As {name_of(p)} you'd usually work about {_hours_span(p.hours)} hours a week."
     h = p.hours
-    span = f"{_num(h.min_hours)} to {_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
-    text = f"As {name_of(p)} you'd usually work about {span} hours a week."
     if h.pattern:
         pattern = h.pattern.rstrip(".")
         text += f" Typical pattern: {pattern[:1].lower()}{pattern[1:]}."
@@ -262,9 +267,7 @@ def compare_message(a: CareerProfile, b: CareerProfile) -> dict[str, Any]:
         )
 
     def hours(p: CareerProfile) -> str:
-        h = p.hours
-        span = f"{_num(h.min_hours)}-{_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
-        return f"{span} hours a week"
+        return f"{_hours_span(p.hours, '-')} hours a week"
 
     def subjects(p: CareerProfile) -> str:
         return ", ".join(s.subject for s in p.subjects[:3]) or "any"
@@ -387,23 +390,13 @@ def opportunities_message(
         )
     buttons = []
     if result.found and offset + len(result.found) < result.total:
-        buttons.append({"title": "Show more", "payload": '/filter_opportunities{"page": "next"}'})
+        buttons.append(button("Show more", "filter_opportunities", page="next"))
     if "apprenticeship" not in kinds:
         buttons.append(
-            {
-                "title": "Only apprenticeships",
-                "payload": '/filter_opportunities{"opportunity_kind": "apprenticeship"}',
-            }
+            button("Only apprenticeships", "filter_opportunities", opportunity_kind="apprenticeship")
         )
     if "work_experience" not in kinds:
-        buttons.append(
-            {
-                "title": "Work experience",
-                "payload": '/filter_opportunities{"opportunity_kind": "work_experience"}',
-            }
-        )
+        buttons.append(button("Work experience", "filter_opportunities", opportunity_kind="work_experience"))
     if "digital" not in areas:
-        buttons.append(
-            {"title": "Something in tech", "payload": '/filter_opportunities{"career_area": "digital"}'}
-        )
+        buttons.append(button("Something in tech", "filter_opportunities", career_area="digital"))
     return {"text": "\n".join(lines), "buttons": buttons}

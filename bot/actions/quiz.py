@@ -86,7 +86,7 @@ class ActionAskQuizAnswer(Action):
         quiz = load_interests().quiz
         index = min(len(answers(tracker)), len(quiz) - 1)
         buttons = [
-            {"title": title, "payload": f'/quiz_answer{{"quiz_choice": "{value}"}}'}
+            messages.button(title, "quiz_answer", quiz_choice=value)
             for title, value in (("Love it", "love"), ("It's OK", "ok"), ("Not for me", "no"), ("Skip", SKIP))
         ]
         buttons.append(messages.button("Stop the quiz", "stop_quiz"))
