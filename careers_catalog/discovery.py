@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from careers_catalog.catalog import CareerSummary
 from careers_catalog.interests import Interests, InterestScores, interest_fit
-from careers_catalog.text import normalize, words
+from careers_catalog.text import first_sentence, normalize, words
 
 MAX_SUBJECTS = 3  # "combinations of two or three": more than that says little about a student
 _FUZZY_CUTOFF = 86.0
@@ -188,12 +188,12 @@ def suggest_careers(
     for career in careers:
         if sector and career.sector != sector:
             continue
-        matched = [link for link in career.subjects if link.subject in wanted]
+        positions = [(i, link) for i, link in enumerate(career.subjects) if link.subject in wanted]
+        matched = [link for _, link in positions]
         # A subject counts for more where it comes early in the career's list, is wanted at A level too,
         # and is one of few subjects the career lists.
         subject_fit = sum(
-            1 / (1 + 0.5 * _position(career, link.subject)) + 0.05 * link.a_level + 0.2 / len(career.subjects)
-            for link in matched
+            1 / (1 + 0.5 * i) + 0.05 * link.a_level + 0.2 / len(career.subjects) for i, link in positions
         )
         coverage = len(matched) / len(wanted) if wanted else 0.0
         said = (text_scores or {}).get(career.id, 0.0)
@@ -210,9 +210,13 @@ def suggest_careers(
         candidates.append(
             Suggestion(career, tuple(reasons), round(score, 4), tuple(link.subject for link in matched))
         )
-    # Ties go in a fixed order that is not the alphabet's, so 'Accountant' does not always lead.
-    candidates.sort(key=lambda s: (-s.score, zlib.crc32(s.career.id.encode())))
+    candidates.sort(key=_rank)
     return _mix(candidates, limit, include_digital=sector is None)
+
+
+def _rank(s: Suggestion) -> tuple[float, int]:
+    """Best first; ties in a fixed order that is not the alphabet's, so 'Accountant' does not always lead."""
+    return (-s.score, zlib.crc32(s.career.id.encode()))
 
 
 def suggest_for_message(
@@ -232,16 +236,13 @@ def suggest_for_message(
     )
 
 
-def _position(career: CareerSummary, subject: str) -> int:
-    return next(i for i, link in enumerate(career.subjects) if link.subject == subject)
-
-
 def _reasons(
     career: CareerSummary, matched: list, scores: InterestScores | None, interests: Interests, said: float
 ) -> list[str]:
     reasons: list[str] = []
     if said >= 0.5:
-        reasons.append(f"Close to what you told me you enjoy: {_first_sentence(career.about)}")
+        first = first_sentence(career.about)
+        reasons.append(f"Close to what you told me you enjoy: {first[:1].lower()}{first[1:]}.")
     elif scores:
         liked = {t.code for t in interests.strongest(scores)}
         for code in career.riasec[:2]:
@@ -254,11 +255,6 @@ def _reasons(
         named = " and ".join(m.subject for m in matched)
         reasons.append(f"{named}: {link.why}")
     return reasons
-
-
-def _first_sentence(text: str) -> str:
-    first = text.split(". ")[0].strip().rstrip(".")
-    return f"{first[:1].lower()}{first[1:]}."
 
 
 def _mix(ranked: list[Suggestion], limit: int, include_digital: bool) -> list[Suggestion]:
@@ -290,5 +286,5 @@ def _mix(ranked: list[Suggestion], limit: int, include_digital: bool) -> list[Su
             if weakest is None:
                 break
             chosen[weakest] = s
-        chosen.sort(key=lambda s: (-s.score, zlib.crc32(s.career.id.encode())))
+        chosen.sort(key=_rank)
     return chosen

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from careers_catalog.catalog import CareerProfile, Catalog
+from careers_catalog.text import mid_sentence
 
 MAX_PLAN_CAREERS = 8  # a plan is a shortlist; the most recent careers are kept
 
@@ -42,8 +43,7 @@ class CareersPlan:
 
 def build_plan(catalog: Catalog, viewed: Sequence[str], saved: Sequence[str]) -> CareersPlan:
     """The plan for careers ``saved`` (first) and ``viewed``; unknown ids are ignored."""
-    order = list(dict.fromkeys([*saved, *reversed(viewed)]))[:MAX_PLAN_CAREERS]
-    profiles = [p for p in (catalog.profile(cid) for cid in order) if p is not None]
+    profiles = [p for p in map(catalog.profile, _plan_order(viewed, saved)) if p is not None]
     careers = tuple(PlanCareer(p.id, p.title, p.id in saved, _first_route(p)) for p in profiles)
     helps: dict[str, list[str]] = {}
     for p in profiles:
@@ -52,6 +52,11 @@ def build_plan(catalog: Catalog, viewed: Sequence[str], saved: Sequence[str]) ->
     counts = Counter({subject: len(titles) for subject, titles in helps.items()})
     subjects = tuple(PlanSubject(s, tuple(helps[s])) for s, _ in counts.most_common(5))
     return CareersPlan(careers, subjects, tuple(_next_steps(profiles, saved)))
+
+
+def _plan_order(viewed: Sequence[str], saved: Sequence[str]) -> list[str]:
+    """Saved careers first, then the most recently viewed, each once, as many as a plan holds."""
+    return list(dict.fromkeys([*saved, *reversed(viewed)]))[:MAX_PLAN_CAREERS]
 
 
 def _first_route(p: CareerProfile) -> str:
@@ -66,7 +71,7 @@ def _next_steps(profiles: list[CareerProfile], saved: Sequence[str]) -> list[str
     if not profiles:
         return []
     focus = next((p for p in profiles if p.id in saved), profiles[0])
-    title = focus.title[0].lower() + focus.title[1:] if not focus.title[:2].isupper() else focus.title
+    title = mid_sentence(focus.title)
     steps = [
         f"Look for work experience, an insight day or a talk about {title} work: ask your school's careers "
         "lead, or ask me about opportunities near you.",
@@ -80,8 +85,7 @@ def _next_steps(profiles: list[CareerProfile], saved: Sequence[str]) -> list[str
 
 def plan_path(viewed: Sequence[str], saved: Sequence[str]) -> str:
     """The printable plan's path and query on the web app: career ids only, nothing about the student."""
-    order = list(dict.fromkeys([*saved, *reversed(viewed)]))[:MAX_PLAN_CAREERS]
-    query = {"careers": ",".join(order)}
+    query = {"careers": ",".join(_plan_order(viewed, saved))}
     if saved:
         query["saved"] = ",".join(dict.fromkeys(saved))
     return f"/plan?{urlencode(query)}"

@@ -34,3 +34,14 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def mid_sentence(title: str) -> str:
+    """A title as it reads mid-sentence ('Software developer' -> 'software developer'); acronyms such as
+    'UX designer' or 'GP' are kept."""
+    return title if title[:2].isupper() else title[:1].lower() + title[1:]
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text, without its full stop."""
+    return text.split(". ")[0].strip().rstrip(".")

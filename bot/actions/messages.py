@@ -16,6 +16,7 @@ from careers_catalog.opportunity_models import KINDS
 from careers_catalog.opportunity_search import RADII_KM, Found, SearchResult
 from careers_catalog.plan import CareersPlan
 from careers_catalog.search import CareerMatch
+from careers_catalog.text import first_sentence, mid_sentence
 from careers_catalog.vacancies import Listing
 
 # Each facet of a career: the intent that asks for it and the label of the button that opens it.
@@ -89,10 +90,7 @@ def a_or_an(phrase: str) -> str:
 
 def name_of(profile: CareerProfile) -> str:
     """The career's title as it reads mid-sentence ('a software developer', 'an animator')."""
-    title = profile.title
-    if not title[:2].isupper():  # keep acronyms such as 'UX designer' or 'GP'
-        title = title[0].lower() + title[1:]
-    return a_or_an(title)
+    return a_or_an(mid_sentence(profile.title))
 
 
 def pounds(amount: int) -> str:
@@ -246,7 +244,7 @@ def suggestions_message(intro: str, suggestions: list[Suggestion]) -> dict[str, 
 
 def _short(text: str, limit: int = 160) -> str:
     """The first sentence of a text, cut to ``limit`` characters."""
-    first = text.split(". ")[0].rstrip(".")
+    first = first_sentence(text)
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
