@@ -172,15 +172,9 @@ def replace_opportunities(session: Session, rows: list[dict[str, Any]], source: 
         fields = {k: v for k, v in row.items() if k != "employer"}
         session.add(Opportunity(employer=employer, source=source, **fields))
     session.flush()
-    # Employers left with nothing to offer go too.
-    for employer in employers.values():
-        if (
-            employer.id is not None
-            and not session.execute(
-                select(Opportunity.id).where(Opportunity.employer_id == employer.id).limit(1)
-            ).first()
-        ):
-            session.delete(employer)
+    # Employers left with nothing to offer go too, in one statement.
+    offers = select(Opportunity.id).where(Opportunity.employer_id == Employer.id).exists()
+    session.execute(delete(Employer).where(~offers).execution_options(synchronize_session=False))
     bump_opportunities_version(session)
     return len(rows)
 
