@@ -141,3 +141,30 @@ def running_assistant(
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextmanager
+def running_web_app(folder: Path, rasa_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the web app (``python -m web``) on a free port, talking to the Rasa server at ``rasa_url``;
+    yield its address; stop it on exit. Its log goes to ``folder/web.log``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    extra = {"WEB_PORT": str(port), "WEB_APP_URL": url, "RASA_URL": rasa_url, **(env or {})}
+    log_path = folder / "web.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "web"],
+            cwd=ROOT,
+            env=bench_env(**extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(f"{url}/health", proc, timeout=60, log=log_path)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -89,3 +89,8 @@ def plan_path(viewed: Sequence[str], saved: Sequence[str]) -> str:
     if saved:
         query["saved"] = ",".join(dict.fromkeys(saved))
     return f"/plan?{urlencode(query)}"
+
+
+def plan_from_link(catalog: Catalog, careers: Sequence[str], saved: Sequence[str]) -> CareersPlan:
+    """The plan a printable link names (:func:`plan_path`): its careers are already in plan order."""
+    return build_plan(catalog, list(reversed(careers)), [c for c in saved if c in careers])

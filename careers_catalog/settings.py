@@ -34,3 +34,19 @@ def apprenticeships_api() -> tuple[str, str] | None:
     None (the default) keeps vacancy search to the local catalogue."""
     url, key = os.environ.get("APPRENTICESHIPS_API_URL"), os.environ.get("APPRENTICESHIPS_API_KEY")
     return (url, key) if url and key else None
+
+
+def schools_file() -> Path:
+    """The schools that embed the chat and the origins each may use it from: ``SCHOOLS_FILE``."""
+    return Path(os.environ.get("SCHOOLS_FILE") or DATA_DIR / "schools.yml")
+
+
+def rasa_url() -> str:
+    """Where the web app reaches the Rasa server: ``RASA_URL`` (default: this machine, ``RASA_PORT``)."""
+    default = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+    return os.environ.get("RASA_URL", default).rstrip("/")
+
+
+def web_bind() -> tuple[str, int]:
+    """Where the web app listens: ``WEB_HOST`` (default 127.0.0.1) and ``WEB_PORT`` (default 8000)."""
+    return os.environ.get("WEB_HOST", "127.0.0.1"), int(os.environ.get("WEB_PORT", "8000"))

@@ -1,6 +1,7 @@
-"""A real HTTP server on 127.0.0.1 that answers like postcodes.io and Find an apprenticeship's vacancy
-API, with switchable failures (server errors, slowness, rate limits), for tests of the code that calls
-them."""
+"""A real HTTP server on 127.0.0.1 that answers like postcodes.io, Find an apprenticeship's vacancy API
+and Rasa's REST webhook, with switchable failures (server errors, slowness, rate limits), for tests of the
+code that calls them. The Rasa stand-in sends scripted replies (``rasa_replies``), such as replies with
+markup in them, which the real assistant never sends on purpose."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ class FakeApis:
     plan: dict[str, list[str]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     api_key: str = "test-key"
+    # What the Rasa stand-in answers to each message; "{message}" in a text is replaced by the message.
+    rasa_replies: list[dict] = field(default_factory=lambda: [{"text": "You said: {message}"}])
+    received: list[dict] = field(default_factory=list)  # JSON bodies posted to the Rasa stand-in
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -82,6 +86,27 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(400, {"errors": ["Lat and Lon are required"]})
             return self._send(200, {"vacancies": [VACANCY], "total": 1, "totalFiltered": 1, "totalPages": 1})
         return self._send(404, {"error": "not found"})
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        apis = self.apis
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        apis.requests.append(self.path)
+        plan = apis.plan.get("/webhooks", [])
+        behaviour = plan.pop(0) if plan else "ok"
+        if behaviour == "slow":
+            time.sleep(3)
+        if behaviour == "500":
+            return self._send(500, {"error": "server error"})
+        if not self.path.startswith("/webhooks/"):
+            return self._send(404, {"error": "not found"})
+        apis.received.append(body)
+        replies = []
+        for reply in apis.rasa_replies:
+            reply = {"recipient_id": body.get("sender"), **reply}
+            if isinstance(reply.get("text"), str):
+                reply["text"] = reply["text"].replace("{message}", body.get("message", ""))
+            replies.append(reply)
+        return self._send(200, replies)
 
 
 @contextmanager

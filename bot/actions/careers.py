@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import WIDGET_CHANNEL
 from bot.actions import career_context, messages
 from bot.actions.career_context import career_in_focus, is_bare_mention, mentioned_career, remember
 
@@ -72,7 +73,10 @@ def show_facet(
     profile = career_context.catalog().profile(career_id)
     if profile is None:
         return []
-    dispatcher.utter_message(**messages.facet_message(profile, facet))
+    if facet == "overview" and tracker.get_latest_input_channel() == WIDGET_CHANNEL:
+        dispatcher.utter_message(**messages.career_card_message(profile))
+    else:
+        dispatcher.utter_message(**messages.facet_message(profile, facet))
     return [
         SlotSet("career", profile.id),
         SlotSet("pending_facet", None),

@@ -215,6 +215,17 @@ def facet_message(profile: CareerProfile, facet: str) -> dict[str, Any]:
     return {"text": facet_text(profile, facet), "buttons": buttons}
 
 
+def career_card_message(p: CareerProfile) -> dict[str, Any]:
+    """The overview as a career card, for clients that show cards (the web widget): title, one-line
+    summary and pay on the card, what the job is like day to day under it, and the overview's buttons."""
+    pay = (
+        f"Pay: about {pounds(p.pay.starter)} starting, about {pounds(p.pay.experienced)} with experience "
+        f"{cite(p.pay.source, p.pay.year)}"
+    )
+    card = {"id": p.id, "title": p.title, "summary": first_sentence(p.summary) + ".", "pay": pay}
+    return {"json_message": {"card": card, "text": p.day_to_day, "buttons": facet_buttons(p, "overview")}}
+
+
 def suggestion_message(named: str, suggestions: list[CareerMatch], facet: str) -> dict[str, Any]:
     """'Did you mean...?' with the closest careers as buttons."""
     return {

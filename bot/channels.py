@@ -1,0 +1,30 @@
+"""The ``widget`` channel: Rasa's REST channel for the web app's chat widget (see ``web/chat.py``).
+
+A channel of its own so that actions know the client shows career cards, and so that conversations
+from school websites are told apart from other clients. It keeps only the lesson metadata the web app
+sends (school, class code, topic, year group) and drops anything else a caller adds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.channels.rest import RestInput
+from sanic.request import Request
+
+from bot import WIDGET_CHANNEL
+
+METADATA_KEYS = ("school", "class_code", "topic", "year_group")
+
+
+class WidgetInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return WIDGET_CHANNEL
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        sent = (request.json or {}).get("metadata")
+        if not isinstance(sent, dict):
+            return None
+        kept = {k: sent[k] for k in METADATA_KEYS if isinstance(sent.get(k), (str, int))}
+        return kept or None

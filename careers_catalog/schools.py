@@ -1,0 +1,78 @@
+"""The schools that embed the chat: who they are, which web origins may use the chat for them, and how
+the chat looks on their site. Read from ``data/schools.yml`` (or the file ``SCHOOLS_FILE`` names)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from careers_catalog.data_rules import CatalogDataError
+from careers_catalog.geo import OUTWARD_CODE
+
+SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_GREETING = (
+    "Hi! I'm the careers helper. Ask me what a job is like, what it pays, which subjects help, or how to "
+    "get in. Not sure yet? Tell me what you enjoy."
+)
+
+
+@dataclass(frozen=True)
+class School:
+    id: str
+    name: str
+    allowed_origins: frozenset[str]
+    colour: str = "#1d4e89"
+    greeting: str = DEFAULT_GREETING
+    area: str | None = None  # outward code of the school's postcode
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of a URL, lower-cased; None for anything but http(s)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+def load_schools(path: Path) -> dict[str, School]:
+    """The schools in ``path`` by id; raises :class:`CatalogDataError` naming every bad entry."""
+    records = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("schools") or []
+    schools: dict[str, School] = {}
+    problems: list[str] = []
+    for n, record in enumerate(records, start=1):
+        where = f"{path.name}: school {n}"
+        school_id = str(record.get("id", ""))
+        if not SCHOOL_ID.match(school_id):
+            problems.append(f"{where}: id {school_id!r} must be lowercase letters, digits and hyphens")
+            continue
+        if school_id in schools:
+            problems.append(f"{where}: id {school_id!r} is used twice")
+        origins = []
+        for url in record.get("allowed_origins") or []:
+            origin = origin_of(str(url))
+            if origin is None or origin != str(url).rstrip("/").lower():
+                problems.append(f"{where}: {url!r} is not an origin like https://www.example.sch.uk")
+            else:
+                origins.append(origin)
+        colour = str(record.get("colour") or School.colour)
+        if not COLOUR.match(colour):
+            problems.append(f"{where}: colour {colour!r} must look like #1d4e89")
+        area = record.get("area")
+        if area is not None and not OUTWARD_CODE.fullmatch(str(area).upper()):
+            problems.append(f"{where}: area {area!r} must be the first part of a postcode, like L3")
+        name = str(record.get("name") or "").strip()
+        if not name:
+            problems.append(f"{where}: a name is needed")
+        greeting = " ".join(str(record.get("greeting") or DEFAULT_GREETING).split())
+        schools[school_id] = School(
+            school_id, name, frozenset(origins), colour, greeting, str(area).upper() if area else None
+        )
+    if problems:
+        raise CatalogDataError(problems)
+    return schools

@@ -1,0 +1,17 @@
+"""Run the web app: ``python -m web`` (listens on ``WEB_HOST``:``WEB_PORT``, default 127.0.0.1:8000)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from careers_catalog import settings
+
+
+def main() -> None:
+    host, port = settings.web_bind()
+    # ws="none": no websockets are served, and Rasa pins a websockets release too old for uvicorn's.
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, ws="none", log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

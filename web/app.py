@@ -1,0 +1,140 @@
+"""The web app's pages and routes, put together by :func:`create_app`.
+
+Pages: ``/demo`` (a school page with the chat, as a school would embed it), ``/teacher`` (set up a lesson
+and copy its snippet or link), ``/lesson/{school}`` (the chat on a page of its own, for a lesson link or
+an iframe) and ``/plan`` (the printable careers plan). The widget's script and styles are static files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from careers_catalog import Catalog, settings
+from careers_catalog.plan import plan_from_link
+from careers_catalog.schools import School, load_schools, origin_of
+from web import chat
+from web.lessons import YEAR_GROUPS, lesson_topics, new_class_code
+
+HERE = Path(__file__).resolve().parent
+MAX_PLAN_IDS = 40  # more than a plan ever holds; longer links are cut, not refused
+
+_templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
+
+
+def _page(template: str, status: int = 200, frame_ancestors: str = "'none'", **context: object) -> Response:
+    html = _templates.get_template(template).render(**context)
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"connect-src 'self'; frame-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; "
+        "form-action 'self'"
+    )
+    headers = {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _school(request: Request, school_id: str) -> School | None:
+    return request.app.state.chat.schools.get(school_id)
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/demo")
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def demo(request: Request) -> Response:
+    school = _school(request, "demo") or next(iter(request.app.state.chat.schools.values()))
+    return _page("demo.html", school=school, base_url=settings.web_app_url())
+
+
+async def teacher(request: Request) -> Response:
+    state = request.app.state.chat
+    return _page(
+        "teacher.html",
+        schools=list(state.schools.values()),
+        topics=list(state.topics.values()),
+        year_groups=YEAR_GROUPS,
+        class_code=new_class_code(),
+        activities={t.key: t.activities for t in state.topics.values()},
+        base_url=settings.web_app_url(),
+    )
+
+
+async def lesson(request: Request) -> Response:
+    """The chat filling a page: what a lesson link opens, and what an iframe snippet shows."""
+    school = _school(request, request.path_params["school"])
+    if school is None:
+        return _page("not_found.html", status=404, what="That school is not set up for the careers chat.")
+    ancestors = " ".join(["'self'", *sorted(school.allowed_origins)])
+    query = request.query_params
+    options = {
+        "school": school.id,
+        "topic": query.get("topic", ""),
+        "activity": chat.clean_message(query.get("activity", "")) or "",
+        "class": query.get("class", ""),
+        "year": query.get("year", ""),
+    }
+    return _page("lesson.html", frame_ancestors=ancestors, school=school, options=options)
+
+
+async def plan(request: Request) -> Response:
+    """The printable careers plan for the career ids in the link the chat gave."""
+    query = request.query_params
+    careers = [c for c in query.get("careers", "").split(",") if c][:MAX_PLAN_IDS]
+    saved = [c for c in query.get("saved", "").split(",") if c][:MAX_PLAN_IDS]
+    the_plan = plan_from_link(request.app.state.catalog, careers, saved)
+    profiles = {c.id: request.app.state.catalog.profile(c.id) for c in the_plan.careers}
+    return _page("plan.html", plan=the_plan, profiles=profiles)
+
+
+def create_app(
+    schools_file: Path | None = None, rasa_url: str | None = None, catalog: Catalog | None = None
+) -> Starlette:
+    """The web app, reading its settings from the environment unless they are given."""
+    catalog = catalog or Catalog()
+    schools = load_schools(schools_file or settings.schools_file())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession() as session:
+            app.state.http = session
+            yield
+
+    routes = [
+        Route("/", home),
+        Route("/health", health),
+        Route("/demo", demo),
+        Route("/teacher", teacher),
+        Route("/lesson/{school}", lesson),
+        Route("/plan", plan),
+        Route("/api/chat/{school}", chat.send, methods=["POST"]),
+        Route("/api/chat/{school}", chat.preflight, methods=["OPTIONS"]),
+        Route("/api/chat/{school}/config", chat.config, methods=["GET"]),
+        Route("/api/chat/{school}/config", chat.preflight, methods=["OPTIONS"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.catalog = catalog
+    app.state.chat = chat.ChatSettings(
+        schools=schools,
+        topics=lesson_topics(sorted(catalog.subject_names())),
+        rasa_url=rasa_url or settings.rasa_url(),
+        own_origin=origin_of(settings.web_app_url()),
+    )
+    return app

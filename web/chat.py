@@ -1,0 +1,179 @@
+"""The chat API the widget talks to: ``/api/chat/{school}`` (messages) and ``/api/chat/{school}/config``
+(how the chat looks and what a lesson opens on).
+
+It answers a school's chat only from that school's allowed origins (CORS), checks and cleans what the
+browser sends, adds the school and lesson as metadata (never anything about the student), passes the
+message to Rasa's ``widget`` channel and returns the replies as plain data: text, buttons and career
+cards. The browser renders all of it as text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from careers_catalog.schools import School, origin_of
+from web.lessons import CLASS_CODE, YEAR_GROUPS, Topic
+
+MAX_MESSAGE_CHARS = 1000
+SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+RASA_TIMEOUT_S = 30
+CARD_FIELDS = ("id", "title", "summary", "pay")
+
+
+@dataclass
+class ChatSettings:
+    schools: dict[str, School]
+    topics: dict[str, Topic]
+    rasa_url: str
+    own_origin: str | None  # the web app's public origin (WEB_APP_URL); same-origin pages are allowed
+
+
+def clean_message(text: object) -> str | None:
+    """The message with control characters and surrounding space removed; None if nothing is left."""
+    if not isinstance(text, str):
+        return None
+    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    kept = " ".join(kept.split())
+    return kept or None
+
+
+def _error(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _cors_headers(request: Request, school: School, settings: ChatSettings) -> dict[str, str] | None:
+    """CORS headers for this request, or None if its origin may not use this school's chat."""
+    origin = request.headers.get("origin")
+    if origin is None:  # not a browser's cross-site request
+        return {}
+    same = {settings.own_origin, origin_of(str(request.base_url))}
+    normalised = origin_of(origin)
+    if normalised in same:
+        return {}
+    if normalised in school.allowed_origins:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return None
+
+
+def _school_and_cors(
+    request: Request, settings: ChatSettings
+) -> tuple[School, dict[str, str]] | JSONResponse:
+    school = settings.schools.get(request.path_params["school"])
+    if school is None:
+        return _error("This school is not set up for the careers chat.", 404)
+    headers = _cors_headers(request, school, settings)
+    if headers is None:
+        return _error(f"This website is not set up to use {school.name}'s careers chat.", 403)
+    return school, headers
+
+
+async def preflight(request: Request) -> Response:
+    settings: ChatSettings = request.app.state.chat
+    found = _school_and_cors(request, settings)
+    if isinstance(found, JSONResponse):
+        return found
+    _, headers = found
+    headers |= {"Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Content-Type"}
+    return Response(status_code=204, headers=headers | {"Access-Control-Max-Age": "600"})
+
+
+async def config(request: Request) -> Response:
+    """How the chat looks for this school, and what the lesson in the query (``topic``) opens on."""
+    settings: ChatSettings = request.app.state.chat
+    found = _school_and_cors(request, settings)
+    if isinstance(found, JSONResponse):
+        return found
+    school, headers = found
+    body: dict[str, Any] = {"school": school.name, "colour": school.colour, "greeting": school.greeting}
+    topic = settings.topics.get(request.query_params.get("topic", ""))
+    if topic is not None:
+        body["topic"] = {"key": topic.key, "label": topic.label, "opening": topic.opening}
+    return JSONResponse(body, headers=headers)
+
+
+def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
+    """The lesson fields the widget sent that are well formed: class code, topic, year group."""
+    if not isinstance(lesson, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    code = lesson.get("class_code")
+    if isinstance(code, str) and CLASS_CODE.match(code):
+        kept["class_code"] = code.upper()
+    if lesson.get("topic") in topics:
+        kept["topic"] = lesson["topic"]
+    year = lesson.get("year_group")
+    if isinstance(year, (int, str)) and str(year).isdigit() and int(year) in YEAR_GROUPS:
+        kept["year_group"] = int(year)
+    return kept
+
+
+async def send(request: Request) -> Response:
+    """One student message in, the assistant's replies out."""
+    settings: ChatSettings = request.app.state.chat
+    found = _school_and_cors(request, settings)
+    if isinstance(found, JSONResponse):
+        return found
+    school, headers = found
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error("Send JSON: {sender, message}.", 400, headers)
+    if not isinstance(body, dict) or not SENDER_ID.match(str(body.get("sender", ""))):
+        return _error("A chat id (sender) of 16 to 64 letters, digits or hyphens is needed.", 400, headers)
+    message = clean_message(body.get("message"))
+    if message is None:
+        return _error("Type a message first.", 400, headers)
+    if len(message) > MAX_MESSAGE_CHARS:
+        return _error(
+            f"That message is too long: keep it under {MAX_MESSAGE_CHARS} characters.", 413, headers
+        )
+    metadata = {"school": school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
+    rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
+    session: aiohttp.ClientSession = request.app.state.http
+    try:
+        async with session.post(
+            f"{settings.rasa_url}/webhooks/widget/webhook",
+            json=rasa_body,
+            timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_S),
+        ) as reply:
+            if reply.status != 200:
+                return _error("The careers helper had a problem. Please try again.", 502, headers)
+            replies = await reply.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return _error("The careers helper is not answering right now. Please try again soon.", 503, headers)
+    return JSONResponse({"messages": [m for m in map(_plain, replies) if m]}, headers=headers)
+
+
+def _plain(reply: object) -> dict[str, Any] | None:
+    """One Rasa reply as the widget's plain data; anything else Rasa sent is dropped."""
+    if not isinstance(reply, dict):
+        return None
+    out: dict[str, Any] = {}
+    if isinstance(reply.get("text"), str):
+        out["text"] = reply["text"]
+    buttons = [b for b in reply.get("buttons") or [] if _is_button(b)]
+    custom = reply.get("custom")
+    if isinstance(custom, dict) and isinstance(custom.get("card"), dict):
+        card = {k: str(custom["card"][k]) for k in CARD_FIELDS if custom["card"].get(k)}
+        if "title" in card:
+            out["card"] = card
+            out.setdefault("text", custom.get("text") if isinstance(custom.get("text"), str) else "")
+            buttons += [b for b in custom.get("buttons") or [] if _is_button(b)]
+    if buttons:
+        out["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
+    return out or None
+
+
+def _is_button(button: object) -> bool:
+    return (
+        isinstance(button, dict)
+        and isinstance(button.get("title"), str)
+        and isinstance(button.get("payload"), str)
+    )

@@ -1,0 +1,86 @@
+"""Lesson set-ups a teacher can pick: the topic the chat opens on, starter activities, year groups and
+class codes, and what the chat sends to the assistant to open on a topic."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+
+YEAR_GROUPS = tuple(range(7, 14))
+CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
+# Class codes avoid letters and digits that are easy to misread on a board (0/O, 1/I/L).
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str  # what a snippet or link carries: "subject:Maths", "tech", ...
+    label: str  # what the teacher picks and the student sees
+    opening: str  # the message the chat sends (as a button would) when the lesson opens
+    activities: tuple[str, ...]  # starter activities the teacher can pick
+
+
+def _payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
+
+
+def subject_topic(subject: str) -> Topic:
+    return Topic(
+        f"subject:{subject}",
+        f"Careers that use {subject}",
+        _payload("ask_careers_for_subjects", subject=subject),
+        (
+            f"Find three careers that use {subject}.",
+            f"Pick one career that uses {subject}: what does it pay, and how do you get in?",
+            f"Find a career that uses {subject} and one you had never heard of.",
+        ),
+    )
+
+
+GENERAL_TOPICS = (
+    Topic(
+        "tech",
+        "Careers in tech",
+        _payload("ask_careers_for_subjects", sector="digital"),
+        (
+            "Find two tech careers and compare their pay and hours.",
+            "Find a tech career you can start with an apprenticeship.",
+            "Find a role model in tech whose story surprised you.",
+        ),
+    ),
+    Topic(
+        "quiz",
+        "What suits me? (interests quiz)",
+        _payload("start_quiz"),
+        (
+            "Take the quiz, then save two careers it suggests to your plan.",
+            "Take the quiz and write down one career that surprised you.",
+        ),
+    ),
+    Topic(
+        "role-models",
+        "Role models",
+        _payload("ask_role_models"),
+        ("Find a role model whose route in was different from what you expected.",),
+    ),
+    Topic(
+        "opportunities",
+        "Work experience near our school",
+        _payload("find_opportunities"),
+        ("Find one opportunity near our school you could apply for this year.",),
+    ),
+)
+
+
+def lesson_topics(subjects: list[str]) -> dict[str, Topic]:
+    """Every topic a lesson can open on, by key: the general ones, then one per school subject."""
+    topics = [*GENERAL_TOPICS, *(subject_topic(s) for s in sorted(subjects))]
+    return {t.key: t for t in topics}
+
+
+def new_class_code() -> str:
+    """A random class code such as ``K7QM-3TXP``: nothing about the class or its students."""
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"

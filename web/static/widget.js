@@ -1,0 +1,400 @@
+// The careers chat widget. A school adds it to any page with one script tag:
+//   <script src="https://careers.example.org/static/widget.js" data-school="demo" defer></script>
+// Options (data attributes): school (required), colour (#rrggbb), greeting, position (right|left),
+// open (true|false), and for a lesson: topic, activity, class (class code), year (year group).
+// mode="inline" with target="element-id" fills that element instead of showing a launcher.
+//
+// Everything the assistant sends is shown as text (textContent), never as HTML. The conversation is
+// kept in this browser (localStorage) under a random chat id, so it survives a reload and a new tab;
+// "Start again" forgets it. Nothing about the student is asked for or kept.
+"use strict";
+(function () {
+  const script = document.currentScript;
+  if (!script || !script.dataset.school) {
+    console.error("careers chat: the script tag needs data-school");
+    return;
+  }
+  const BASE = new URL(script.src).origin;
+  const opt = script.dataset;
+  const SCHOOL = opt.school;
+  const INLINE = opt.mode === "inline";
+  const LESSON = { class_code: opt.class || "", topic: opt.topic || "", year_group: opt.year || "" };
+  const IN_LESSON = Boolean(LESSON.topic || LESSON.class_code);
+  const STORE_KEY = ["careers-chat", "v1", SCHOOL, IN_LESSON ? `${LESSON.class_code}|${LESSON.topic}` : ""].join(":");
+  const MAX_KEPT = 200;
+  const MAX_CHARS = 1000;
+  const RETRY_DELAYS_MS = [1000, 3000, 8000];
+  const STARTERS = [
+    ["What does a software developer do?", "What does a software developer do?"],
+    ["Careers from my subjects", "/ask_careers_for_subjects"],
+    ["Take the interests quiz", "/start_quiz"],
+    ["Work experience near me", "/find_opportunities"],
+  ];
+
+  // --- storage: localStorage when the browser allows it, memory otherwise ------------------------------
+  const memory = {};
+  const store = {
+    get() {
+      try { return JSON.parse(localStorage.getItem(STORE_KEY)) || null; } catch (e) { return memory.v || null; }
+    },
+    set(value) {
+      try { localStorage.setItem(STORE_KEY, JSON.stringify(value)); } catch (e) { memory.v = value; }
+    },
+    clear() {
+      try { localStorage.removeItem(STORE_KEY); } catch (e) { delete memory.v; }
+    },
+  };
+
+  function newSender() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  let state = store.get();
+  if (!state || typeof state.sender !== "string" || !Array.isArray(state.messages)) {
+    state = { sender: newSender(), messages: [], open: opt.open === "true", lessonOpened: false };
+  }
+  function save() {
+    state.messages = state.messages.slice(-MAX_KEPT);
+    store.set(state);
+  }
+
+  // --- building the DOM -------------------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    node.append(...children.filter(Boolean));
+    return node;
+  }
+
+  const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
+  // Text with its web addresses turned into links that open in a new tab and cannot reach back here.
+  function textWithLinks(text) {
+    const out = document.createDocumentFragment();
+    let last = 0;
+    for (const match of String(text).matchAll(URL_PATTERN)) {
+      let url = match[0];
+      const trail = url.match(/[.,;:!?)\]]+$/);
+      if (trail) url = url.slice(0, -trail[0].length);
+      out.append(document.createTextNode(text.slice(last, match.index)));
+      const link = el("a", { href: url, target: "_blank", rel: "noopener noreferrer nofollow", text: url });
+      link.append(el("span", { class: "visually-hidden", text: " (opens in a new tab)" }));
+      out.append(link);
+      last = match.index + url.length;
+    }
+    out.append(document.createTextNode(String(text).slice(last)));
+    return out;
+  }
+
+  // A speech-bubble icon drawn in SVG (no icon font or emoji font needed).
+  function chatIcon() {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "launcher-icon");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
+    path.setAttribute("fill", "currentColor");
+    svg.append(path);
+    return svg;
+  }
+
+  const host = el("div", { class: "careers-chat-host" });
+  const root = host.attachShadow({ mode: "open" });
+  const ids = { panel: "cc-panel", title: "cc-title", input: "cc-input", log: "cc-log" };
+
+  const launcher = INLINE ? null : el("button", {
+    class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": ids.panel,
+    onclick: () => setOpen(!state.open),
+  }, chatIcon(), el("span", { text: "Careers chat" }));
+
+  const title = el("h2", { id: ids.title, class: "title", text: "Careers helper" });
+  const restart = el("button", { type: "button", class: "header-button", onclick: startAgain, text: "Start again" });
+  const close = INLINE ? null : el("button", {
+    type: "button", class: "header-button close", "aria-label": "Close the careers chat", onclick: () => setOpen(false),
+  }, el("span", { "aria-hidden": "true", text: "×" }));
+  const banner = el("div", { class: "lesson", hidden: "" });
+  const log = el("ol", { id: ids.log, class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  const status = el("div", { class: "status", role: "status", "aria-live": "polite" });
+  const retryButton = el("button", { type: "button", class: "retry", hidden: "", onclick: () => retryNow(), text: "Try again" });
+  const input = el("textarea", {
+    id: ids.input, rows: "1", maxlength: String(MAX_CHARS), autocomplete: "off",
+    placeholder: "Ask about a career, a subject, or what you enjoy", "aria-describedby": "cc-hint",
+  });
+  const hint = el("p", { id: "cc-hint", class: "visually-hidden", text: "Press Enter to send, Shift+Enter for a new line." });
+  const sendButton = el("button", { type: "submit", class: "send", text: "Send" });
+  const form = el("form", { class: "composer", onsubmit: onSubmit },
+    el("label", { for: ids.input, class: "visually-hidden", text: "Your message" }), input, hint, sendButton);
+  const panel = el("div", {
+    id: ids.panel, class: "panel", role: INLINE ? "region" : "dialog", "aria-labelledby": ids.title,
+  }, el("div", { class: "header" }, title, restart, close), banner, log, el("div", { class: "footer" }, status, retryButton, form));
+
+  root.append(el("link", { rel: "stylesheet", href: `${BASE}/static/widget.css` }));
+  const frame = el("div", { class: `frame ${INLINE ? "inline" : "floating"} ${opt.position === "left" ? "left" : "right"}` });
+  frame.append(panel);
+  if (launcher) frame.append(launcher);
+  root.append(frame);
+
+  // --- rendering messages -----------------------------------------------------------------------------
+  function renderMessage(message) {
+    const who = message.from === "user" ? "You" : "Careers helper";
+    const item = el("li", { class: `message ${message.from === "user" ? "user" : "bot"}${message.failed ? " failed" : ""}` });
+    item.append(el("span", { class: "visually-hidden", text: `${who}: ` }));
+    const bubble = el("div", { class: "bubble" });
+    if (message.card) {
+      const card = el("div", { class: "card" },
+        el("h3", { class: "card-title", text: message.card.title }),
+        message.card.summary ? el("p", { class: "card-summary", text: message.card.summary }) : null,
+        message.card.pay ? el("p", { class: "card-pay", text: message.card.pay }) : null);
+      bubble.append(card);
+    }
+    if (message.text) bubble.append(el("p", { class: "text" }, textWithLinks(message.text)));
+    if (message.failed) bubble.append(el("p", { class: "not-sent", text: "Not sent yet." }));
+    item.append(bubble);
+    if (message.buttons && message.buttons.length) {
+      const group = el("div", { class: "replies", role: "group", "aria-label": "Suggested replies" });
+      for (const b of message.buttons) {
+        group.append(el("button", { type: "button", class: "reply", text: b.title, onclick: () => send(b.payload, b.title) }));
+      }
+      item.append(group);
+    }
+    return item;
+  }
+
+  function renderAll() {
+    log.replaceChildren(...state.messages.map(renderMessage));
+    scrollDown();
+  }
+
+  function add(message) {
+    state.messages.push(message);
+    save();
+    log.append(renderMessage(message));
+    scrollDown();
+  }
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function setStatus(text, canRetry) {
+    status.textContent = text || "";
+    status.classList.toggle("typing", text === TYPING);
+    retryButton.hidden = !canRetry;
+  }
+  const TYPING = "Careers helper is typing…";
+
+  // --- talking to the web app ---------------------------------------------------------------------------
+  let config = null;
+  let busy = false;
+  let pending = null; // {payload, shownAs, index}: the message waiting to be sent again
+  let retryTimer = null;
+  let attempts = 0;
+
+  async function loadConfig() {
+    if (config) return config;
+    const query = LESSON.topic ? `?topic=${encodeURIComponent(LESSON.topic)}` : "";
+    try {
+      const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/config${query}`);
+      if (!reply.ok) throw new Error((await reply.json()).error || "not available");
+      config = await reply.json();
+    } catch (e) {
+      return null;
+    }
+    applyConfig(config);
+    return config;
+  }
+
+  function applyConfig(c) {
+    const colour = /^#[0-9a-fA-F]{6}$/.test(opt.colour || "") ? opt.colour : c.colour;
+    frame.style.setProperty("--brand", colour);
+    frame.style.setProperty("--on-brand", readableOn(colour));
+    title.textContent = `Careers helper · ${c.school}`;
+    const activity = opt.activity || "";
+    const topicLabel = c.topic ? c.topic.label : "";
+    if (activity || topicLabel) {
+      banner.replaceChildren(
+        el("p", { class: "lesson-label", text: topicLabel ? `Lesson: ${topicLabel}` : "Lesson" }),
+        activity ? el("p", { class: "lesson-activity", text: `Your task: ${activity}` }) : null);
+      banner.hidden = false;
+    }
+  }
+
+  // White or near-black text, whichever reads better on the colour (WCAG contrast).
+  function readableOn(hex) {
+    const channel = (i) => {
+      const v = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    const lum = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    return (1.05 / (lum + 0.05)) >= 4.5 ? "#ffffff" : "#111111";
+  }
+
+  async function post(payload) {
+    const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: payload, lesson: LESSON }),
+    });
+    let body = null;
+    try { body = await reply.json(); } catch (e) { body = null; }
+    if (reply.ok && body && Array.isArray(body.messages)) return body.messages;
+    const error = new Error((body && body.error) || "The careers helper had a problem.");
+    error.retry = reply.status >= 500 || reply.status === 429;
+    throw error;
+  }
+
+  async function send(payload, shownAs) {
+    if (busy) return false;
+    if (shownAs !== null) add({ from: "user", text: shownAs || payload });
+    return deliver({ payload, index: shownAs !== null ? state.messages.length - 1 : -1 });
+  }
+
+  async function deliver(message) {
+    busy = true;
+    sendButton.disabled = true;
+    setStatus(TYPING, false);
+    try {
+      const replies = await post(message.payload);
+      markSent(message);
+      pending = null;
+      attempts = 0;
+      setStatus("", false);
+      for (const r of replies) add({ from: "bot", text: r.text || "", buttons: r.buttons || [], card: r.card || null });
+      if (!replies.length) add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." });
+      return true;
+    } catch (error) {
+      const network = !(error && "retry" in error);
+      if (network || error.retry) {
+        pending = message;
+        markFailed(message);
+        scheduleRetry();
+      } else {
+        // Refused (too long, not allowed): say why and give the text back to edit.
+        dropUserMessage(message);
+        setStatus(error.message, false);
+        if (message.index >= 0) input.value = message.payload;
+      }
+      return false;
+    } finally {
+      busy = false;
+      sendButton.disabled = false;
+    }
+  }
+
+  function markSent(message) {
+    const m = state.messages[message.index];
+    if (m && m.failed) { delete m.failed; save(); renderAll(); }
+  }
+  function markFailed(message) {
+    const m = state.messages[message.index];
+    if (m && !m.failed) { m.failed = true; save(); renderAll(); }
+  }
+  function dropUserMessage(message) {
+    if (message.index >= 0 && message.index === state.messages.length - 1) {
+      state.messages.pop();
+      save();
+      renderAll();
+    }
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    if (attempts < RETRY_DELAYS_MS.length && navigator.onLine !== false) {
+      setStatus("Can't reach the careers helper. Trying again…", true);
+      retryTimer = setTimeout(retryNow, RETRY_DELAYS_MS[attempts]);
+      attempts += 1;
+    } else {
+      const offline = navigator.onLine === false;
+      setStatus(offline ? "You're offline. Your message will be sent when you're back online."
+        : "The careers helper isn't answering. Your message is kept: try again in a minute.", true);
+    }
+  }
+
+  function retryNow() {
+    clearTimeout(retryTimer);
+    if (pending && !busy) deliver(pending);
+  }
+
+  window.addEventListener("online", () => { attempts = 0; retryNow(); });
+
+  function onSubmit(event) {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) { setStatus("Type a question first.", false); input.focus(); return; }
+    if (busy || pending) { setStatus(pending ? "Your last message is still waiting to be sent." : TYPING, Boolean(pending)); return; }
+    input.value = "";
+    send(text.slice(0, MAX_CHARS));
+  }
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
+  });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !INLINE) { setOpen(false); launcher.focus(); }
+  });
+
+  // --- opening, greeting, starting again ------------------------------------------------------------------
+  async function begin() {
+    const c = await loadConfig();
+    if (state.messages.length) return;
+    if (!c) {
+      setStatus("Can't reach the careers helper. Check your connection, then try again.", false);
+      return;
+    }
+    add({ from: "bot", text: opt.greeting || c.greeting, buttons: c.topic ? [] : STARTERS.map(([t, p]) => ({ title: t, payload: p })) });
+    if (c.topic && !state.lessonOpened) {
+      state.lessonOpened = true;
+      save();
+      await send(c.topic.opening, c.topic.label);
+    }
+  }
+
+  function setOpen(open, focus = true) {
+    state.open = open;
+    save();
+    frame.classList.toggle("open", open);
+    if (launcher) launcher.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open;
+    if (open) {
+      begin();
+      if (focus) input.focus();
+    }
+  }
+
+  function startAgain() {
+    clearTimeout(retryTimer);
+    pending = null;
+    attempts = 0;
+    state = { sender: newSender(), messages: [], open: true, lessonOpened: false };
+    store.clear();
+    save();
+    renderAll();
+    setStatus("Started a new chat.", false);
+    begin();
+    input.focus();
+  }
+
+  function mount() {
+    const target = INLINE && opt.target ? document.getElementById(opt.target) : null;
+    (target || document.body).append(host);
+    renderAll();
+    loadConfig();
+    setOpen(INLINE || state.open, false);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
+
+  // Other tabs with the same chat follow along.
+  window.addEventListener("storage", (event) => {
+    if (event.key !== STORE_KEY) return;
+    const next = store.get();
+    if (next && Array.isArray(next.messages)) { state = next; renderAll(); }
+  });
+})();
