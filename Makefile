@@ -12,6 +12,7 @@ RASA := $(BIN)/rasa
 # Ports and URLs; override any of them from the environment (see .env.example).
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8000
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 export TRACKER_DATABASE_URL ?= sqlite:///var/tracker.db
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -26,7 +27,8 @@ LOOKUPS := data/nlu/generated/catalog_lookups.yml
 .PHONY: help setup run shell train test lint bench clean
 
 help:
-	@echo "make run    set up (Python 3.10 venv, packages, catalogue, model) and start the assistant"
+	@echo "make run    set up (Python 3.10 venv, packages, catalogue, model) and start the assistant and"
+	@echo "            the web app (http://localhost:8000/demo)"
 	@echo "make test   set up and run every test"
 	@echo "make shell  chat in the terminal (rasa shell) with the action server running"
 	@echo "make bench  run the benchmarks"
@@ -78,7 +80,9 @@ shell: train
 # --- checks -------------------------------------------------------------------------------------
 test: train
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(RASA) data validate --fail-on-warnings
+	scripts/browser_setup.sh
 	$(BIN)/pytest
 
 lint: setup
@@ -89,4 +93,4 @@ bench: train
 	$(PY) -m bench
 
 clean:
-	rm -rf models var data/nlu/generated .pytest_cache
+	rm -rf models var data/nlu/generated .pytest_cache node_modules

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server in the foreground; Ctrl-C stops both.
+# Start the action server, the Rasa server and the web app in the foreground; Ctrl-C stops all three.
 # Called by `make run` after set-up and training; ports and URLs come from the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV_BIN=.venv/bin
-: "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${RASA_MODEL:=models/careers.tar.gz}"
+: "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${WEB_PORT:=8000}" "${RASA_MODEL:=models/careers.tar.gz}"
+export RASA_PORT WEB_PORT
 
 up() { "$VENV_BIN/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" \
        >/dev/null 2>&1; }
@@ -22,11 +23,15 @@ pids+=($!)
 "$VENV_BIN/rasa" run --model "$RASA_MODEL" --port "$RASA_PORT" --credentials credentials.yml \
   --endpoints endpoints.yml &
 pids+=($!)
+"$VENV_BIN/python" -m web &
+pids+=($!)
 
-echo "Starting: Rasa server on port $RASA_PORT, action server on port $ACTION_PORT (Ctrl-C stops both)."
+echo "Starting: Rasa server on port $RASA_PORT, action server on port $ACTION_PORT, web app on port $WEB_PORT."
+echo "Ctrl-C stops all three. The first start takes a minute or two while Rasa loads its model."
 for _ in $(seq 1 180); do
-  if up "http://127.0.0.1:$RASA_PORT/" && up "http://127.0.0.1:$ACTION_PORT/health"; then
-    echo "Ready. Chat over REST: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
+  if up "http://127.0.0.1:$RASA_PORT/" && up "http://127.0.0.1:$ACTION_PORT/health" \
+     && up "http://127.0.0.1:$WEB_PORT/health"; then
+    echo "Ready. Open http://localhost:$WEB_PORT/demo to chat, or http://localhost:$WEB_PORT/teacher to set up a lesson."
     break
   fi
   sleep 1

@@ -1,5 +1,5 @@
-"""`make run`'s last step (scripts/run.sh): both servers come up on the configured ports, answer over
-REST, and Ctrl-C stops both."""
+"""`make run`'s last step (scripts/run.sh): the Rasa server, the action server and the web app come up on
+the configured ports, a student can chat through the web app's demo page API, and Ctrl-C stops all three."""
 
 from __future__ import annotations
 
@@ -25,14 +25,15 @@ def _port_open(port: int) -> bool:
         return False
 
 
-def test_run_starts_both_servers_and_ctrl_c_stops_both(tmp_path: Path):
+def test_run_starts_all_servers_and_ctrl_c_stops_them(tmp_path: Path):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
+        "WEB_PORT": str(web_port),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
     }
@@ -53,10 +54,18 @@ def test_run_starts_both_servers_and_ctrl_c_stops_both(tmp_path: Path):
             timeout=30,
         )
         assert "Pay for a plumber" in reply.json()[0]["text"]
+        demo = requests.get(f"http://127.0.0.1:{web_port}/demo", timeout=10)
+        assert "Careers at Demo High School" in demo.text
+        via_web = requests.post(
+            f"http://127.0.0.1:{web_port}/api/chat/demo",
+            json={"sender": "run-test-web-0001", "message": "how much does a plumber earn"},
+            timeout=30,
+        )
+        assert "Pay for a plumber" in via_web.json()["messages"][0]["text"]
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         proc.wait(timeout=60)
         time.sleep(1)
-        assert not _port_open(rasa_port) and not _port_open(action_port)
+        assert not any(map(_port_open, (rasa_port, action_port, web_port)))
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -192,6 +192,8 @@
 
   // --- talking to the web app ---------------------------------------------------------------------------
   let config = null;
+  let configError = "";
+  let configRetry = false; // whether trying again could help (the server was away, not refusing)
   let busy = false;
   let pending = null; // {payload, shownAs, index}: the message waiting to be sent again
   let retryTimer = null;
@@ -202,9 +204,16 @@
     const query = LESSON.topic ? `?topic=${encodeURIComponent(LESSON.topic)}` : "";
     try {
       const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/config${query}`);
-      if (!reply.ok) throw new Error((await reply.json()).error || "not available");
-      config = await reply.json();
+      const body = await reply.json();
+      if (!reply.ok) {
+        configError = body.error || "The careers chat is not available here.";
+        configRetry = reply.status >= 500;
+        return null;
+      }
+      config = body;
     } catch (e) {
+      configError = "Can't reach the careers helper. Check your connection, then try again.";
+      configRetry = true;
       return null;
     }
     applyConfig(config);
@@ -320,6 +329,7 @@
   function retryNow() {
     clearTimeout(retryTimer);
     if (pending && !busy) deliver(pending);
+    else if (!config) begin();
   }
 
   window.addEventListener("online", () => { attempts = 0; retryNow(); });
@@ -343,9 +353,10 @@
   // --- opening, greeting, starting again ------------------------------------------------------------------
   async function begin() {
     const c = await loadConfig();
+    if (c && configError && status.textContent === configError) setStatus("", false);
     if (state.messages.length) return;
     if (!c) {
-      setStatus("Can't reach the careers helper. Check your connection, then try again.", false);
+      setStatus(configError, configRetry);
       return;
     }
     add({ from: "bot", text: opt.greeting || c.greeting, buttons: c.topic ? [] : STARTERS.map(([t, p]) => ({ title: t, payload: p })) });
