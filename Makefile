@@ -90,6 +90,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 bench: train
+	scripts/browser_setup.sh
 	$(PY) -m bench
 
 clean:

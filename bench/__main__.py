@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import matching, nlu, opportunities, search, serve
+from bench import matching, nlu, opportunities, search, serve, widget
 
 
 def main() -> None:
@@ -16,6 +16,7 @@ def main() -> None:
     opportunities.main(rounds=300 if args.quick else 2000)
     nlu.main()
     serve.main(rounds=3 if args.quick else 20, train=not args.quick)
+    widget.main(rounds=3 if args.quick else 10)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,342 @@
+"""The chat widget, the teacher's page and the demo page in real headless Chromium (Debian's chromium,
+driven by Playwright), against the real assistant, plus an accessibility scan with axe-core.
+
+Two things the real assistant cannot be made to do on purpose use the Rasa stand-in of
+tests/fake_apis.py instead: replies with markup in them, and failing then coming back.
+Screenshots are saved under tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.common import ROOT, Assistant, running_web_app
+from tests.fake_apis import FakeApis, serve_fake_apis
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+ANSWER_TIMEOUT_MS = 30_000
+
+
+def _need(path: Path, what: str) -> None:
+    if path.exists():
+        return
+    message = f"{what} not found at {path}: run scripts/browser_setup.sh (make test runs it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _need(CHROMIUM, "Chromium")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+class SchoolSite:
+    """A school's own website on another origin: a folder of pages served on 127.0.0.1."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        self.folder = folder
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def page(self, name: str, body: str) -> str:
+        head = '<!doctype html><html lang="en"><head><title>School page</title></head>'
+        html = f"{head}<body>{body}</body></html>"
+        (self.folder / name).write_text(html)
+        return f"{self.origin}/{name}"
+
+
+@pytest.fixture(scope="session")
+def school_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchoolSite]:
+    site = SchoolSite(tmp_path_factory.mktemp("school_site"))
+    yield site
+    site.server.shutdown()
+
+
+def _schools_file(folder: Path, site: SchoolSite) -> Path:
+    path = folder / "schools.yml"
+    path.write_text(
+        "schools:\n  - id: demo\n    name: Demo High School\n    colour: '#1d4e89'\n"
+        f"    allowed_origins: ['{site.origin}']\n"
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def web(
+    servers: Assistant, school_site: SchoolSite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The web app in front of the real assistant; the school site may embed the demo school's chat."""
+    folder = tmp_path_factory.mktemp("web_real")
+    env = {"SCHOOLS_FILE": str(_schools_file(folder, school_site))}
+    with running_web_app(folder, servers.rasa_url, env) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fake_rasa() -> Iterator[FakeApis]:
+    with serve_fake_apis() as apis:
+        yield apis
+
+
+@pytest.fixture(scope="module")
+def fake_web(fake_rasa: FakeApis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_web_app(tmp_path_factory.mktemp("web_fake"), fake_rasa.url) as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    yield context
+    context.close()
+
+
+def open_chat(page, url: str):
+    page.goto(url)
+    page.get_by_role("button", name="Careers chat").click()
+    expect(page.get_by_label("Your message")).to_be_focused()
+    return page
+
+
+def ask(page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.keyboard.press("Enter")
+
+
+def bot_messages(page):
+    return page.locator("li.message.bot")
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical accessibility problems axe-core finds on the page (shadow DOM included)."""
+    _need(AXE, "axe-core")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+# --- with the real assistant ------------------------------------------------------------------------------
+def test_student_asks_on_the_demo_page_sees_a_career_card_and_clicks_a_button(web, context):
+    page = open_chat(context.new_page(), f"{web}/demo")
+    expect(bot_messages(page).first).to_contain_text("careers helper")
+    started = time.monotonic()
+    ask(page, "wat does a sofware enginer do")
+    card = page.locator(".card")
+    expect(card.get_by_role("heading", name="Software developer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    print(f"\nfirst answer shown in the browser after {time.monotonic() - started:.2f} s")
+    expect(card).to_contain_text("Pay: about £")
+    expect(page.locator("li.message.user").last).to_contain_text("wat does a sofware enginer do")
+    page.get_by_role("button", name="Pay", exact=True).last.click()
+    expect(bot_messages(page).last).to_contain_text("Pay for a software developer", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("li.message.user").last).to_have_text("You: Pay")
+    screenshot(page, "widget-desktop")
+
+
+def test_the_conversation_survives_a_reload_and_a_new_tab_and_start_again_clears_it(web, context):
+    page = open_chat(context.new_page(), f"{web}/demo")
+    ask(page, "how much does a plumber earn")
+    expect(bot_messages(page).last).to_contain_text("Pay for a plumber", timeout=ANSWER_TIMEOUT_MS)
+    sender = page.evaluate("() => JSON.parse(localStorage.getItem('careers-chat:v1:demo:')).sender")
+    page.reload()
+    expect(page.get_by_role("dialog", name="Careers helper")).to_be_visible()  # still open after the reload
+    expect(bot_messages(page).last).to_contain_text("Pay for a plumber")
+    other_tab = context.new_page()
+    other_tab.goto(f"{web}/demo")
+    expect(bot_messages(other_tab).last).to_contain_text("Pay for a plumber")
+    ask(other_tab, "and the hours?")  # the same conversation: the assistant still knows the career
+    expect(bot_messages(other_tab).last).to_contain_text("plumber", timeout=ANSWER_TIMEOUT_MS)
+    page.get_by_role("button", name="Start again").click()
+    expect(page.locator("li.message")).to_have_count(1)  # just the greeting
+    expect(page.get_by_text("Pay for a plumber")).to_have_count(0)
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('careers-chat:v1:demo:')).sender") != sender
+
+
+def test_keyboard_alone_opens_the_chat_asks_picks_a_reply_and_closes_it(web, context):
+    page = context.new_page()
+    page.goto(f"{web}/demo")
+    launcher = page.get_by_role("button", name="Careers chat")
+    for _ in range(30):  # Tab through the page until the launcher has focus
+        page.keyboard.press("Tab")
+        if launcher.evaluate("el => el.getRootNode().activeElement === el"):
+            break
+    else:
+        pytest.fail("the chat launcher cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_label("Your message")).to_be_focused()
+    page.keyboard.type("what subjects help to become a vet")
+    page.keyboard.press("Enter")
+    expect(bot_messages(page).last).to_contain_text("Subjects that help", timeout=ANSWER_TIMEOUT_MS)
+    first_reply = bot_messages(page).last.locator("button.reply").first
+    first_reply.focus()
+    label = first_reply.inner_text()
+    page.keyboard.press("Enter")
+    expect(page.locator("li.message.user").last).to_contain_text(label)
+    expect(bot_messages(page)).to_have_count(3, timeout=ANSWER_TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    assert launcher.evaluate("el => el.getRootNode().activeElement === el"), "focus returns to the launcher"
+
+
+def _tracker_metadata(servers: Assistant) -> list[dict]:
+    path = servers.tracker_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT data FROM events WHERE type_name = 'user'").fetchall()
+    return [json.loads(data).get("metadata") or {} for (data,) in rows]
+
+
+def test_a_lesson_snippet_from_the_teacher_page_opens_on_its_topic_and_tags_messages_with_the_class(
+    web, servers, school_site, context
+):
+    teacher = context.new_page()
+    teacher.goto(f"{web}/teacher")
+    teacher.get_by_label("Topic the chat opens on").select_option("subject:Maths")
+    teacher.get_by_label("Class code").fill("TEST-9X")
+    expect(teacher.get_by_label("Starter activity")).to_have_value("Find three careers that use Maths.")
+    snippet = teacher.get_by_label("Snippet for a web page").input_value()
+    assert 'data-class="TEST-9X"' in snippet and 'data-topic="subject:Maths"' in snippet
+    expect(teacher.frame_locator("#preview").get_by_text("Lesson: Careers that use Maths")).to_be_visible()
+
+    page = context.new_page()
+    page.goto(school_site.page("maths-lesson.html", f"<h1>Year 9 maths</h1>{snippet}"))
+    lesson = page.get_by_role("dialog", name="Careers helper")
+    expect(lesson).to_be_visible()  # the snippet opens the chat straight away
+    expect(lesson).to_contain_text("Your task: Find three careers that use Maths.")
+    expect(bot_messages(page).last).to_contain_text("where Maths really helps", timeout=ANSWER_TIMEOUT_MS)
+    ask(page, "what does an actuary do")
+    expect(bot_messages(page).last).to_contain_text("ctuary", timeout=ANSWER_TIMEOUT_MS)
+    tagged = [m for m in _tracker_metadata(servers) if m.get("class_code") == "TEST-9X"]
+    assert len(tagged) >= 2
+    assert all(
+        m == {"school": "demo", "class_code": "TEST-9X", "topic": "subject:Maths", "year_group": 9}
+        for m in tagged
+    )
+
+
+def test_a_site_the_school_has_not_listed_gets_a_clear_message_not_a_chat(web, school_site, context):
+    school_site.page(
+        "listed.html", f'<script src="{web}/static/widget.js" data-school="demo" defer></script>'
+    )
+    page = context.new_page()
+    page.goto(f"http://localhost:{school_site.port}/listed.html")  # same files, an origin not listed
+    page.get_by_role("button", name="Careers chat").click()
+    expect(page.get_by_role("status")).to_contain_text("not set up to use Demo High School's careers chat")
+
+
+def test_phone_width_chat_fills_the_screen_and_is_usable(web, browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = open_chat(context.new_page(), f"{web}/demo")
+        box = page.get_by_role("dialog", name="Careers helper").bounding_box()
+        assert box["width"] == PHONE["width"] and box["height"] == PHONE["height"]
+        ask(page, "what does a nurse do")
+        expect(page.locator(".card").get_by_role("heading", name="Nurse")).to_be_visible(
+            timeout=ANSWER_TIMEOUT_MS
+        )
+        screenshot(page, "widget-phone")
+        page.get_by_role("button", name="Close the careers chat").click()
+        expect(page.get_by_role("button", name="Careers chat")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/demo",
+        "/teacher",
+        "/lesson/demo?topic=tech&activity=Find%20two%20tech%20careers&year=9&class=A1",
+        "/plan?careers=software-developer,nurse&saved=nurse",
+    ],
+)
+def test_no_serious_or_critical_accessibility_problems(web, context, path):
+    page = context.new_page()
+    page.goto(f"{web}{path}")
+    if path == "/demo":  # scan the widget open, with a card and buttons in it
+        page.get_by_role("button", name="Careers chat").click()
+        ask(page, "what does a data scientist do")
+        expect(page.locator(".card")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    elif path.startswith("/lesson"):
+        expect(page.locator(".card, li.message.bot").last).to_contain_text("Tech", timeout=ANSWER_TIMEOUT_MS)
+    elif path == "/teacher":
+        expect(page.frame_locator("#preview").locator("li.message").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+# --- with the Rasa stand-in -------------------------------------------------------------------------------
+def test_markup_in_a_reply_is_shown_as_text_and_never_runs(fake_web, fake_rasa, context):
+    fake_rasa.rasa_replies = [
+        {
+            "text": 'Look: <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> <b>b</b>',
+            "buttons": [{"title": "<i>Pay</i>", "payload": "/ask_pay"}],
+        },
+        {"text": "More at https://nationalcareers.service.gov.uk/job-profiles and javascript:alert(1)"},
+    ]
+    page = open_chat(context.new_page(), f"{fake_web}/demo")
+    ask(page, "hello")
+    reply = bot_messages(page).nth(1)
+    expect(reply).to_contain_text('<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2">')
+    expect(reply.get_by_role("button", name="<i>Pay</i>")).to_be_visible()
+    assert page.evaluate("() => window.pwned") is None
+    assert (
+        page.locator(".careers-chat-host").evaluate(
+            "h => h.shadowRoot.querySelectorAll('.log img, .log b').length"
+        )
+        == 0
+    )
+    link = bot_messages(page).nth(2).get_by_role("link")
+    expect(link).to_have_count(1)  # only the https address becomes a link
+    expect(link).to_have_attribute("href", "https://nationalcareers.service.gov.uk/job-profiles")
+    expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+    expect(link).to_have_attribute("target", "_blank")
+
+
+def test_when_the_assistant_fails_the_message_is_kept_and_sent_when_it_is_back(fake_web, fake_rasa, context):
+    fake_rasa.rasa_replies = [{"text": "You said: {message}"}]
+    page = open_chat(context.new_page(), f"{fake_web}/demo")
+    fake_rasa.plan["/webhooks"] = ["500", "500"]
+    ask(page, "is anyone there")
+    expect(page.get_by_role("status")).to_contain_text("Can't reach the careers helper")
+    expect(page.get_by_text("Not sent yet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    # the widget tries again by itself; the stand-in answers on the third try
+    expect(bot_messages(page).last).to_have_text("Careers helper: You said: is anyone there", timeout=20_000)
+    expect(page.get_by_text("Not sent yet.")).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text("")
+    assert [b["message"] for b in fake_rasa.received].count("is anyone there") == 1
