@@ -6,6 +6,7 @@ link takes to show its topic's first answer."""
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from bench.common import percentiles, report, running_assistant, running_web_app
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 QUESTIONS = [
     "what does a software developer do",
     "how much does a nurse earn",

@@ -154,6 +154,8 @@ def test_config_gives_the_schools_look_and_what_a_lesson_opens_on(web):
     assert body["greeting"] == "Hello from Example Academy."
     assert body["topic"]["label"] == "Careers that use Maths"
     assert body["topic"]["opening"] == '/ask_careers_for_subjects{"subject": "Maths"}'
+    near_school = requests.get(f"{web}/api/chat/demo/config?topic=opportunities", timeout=10).json()
+    assert near_school["topic"]["opening"] == '/find_opportunities{"location": "L3"}'  # the school's area
     unknown_topic = requests.get(f"{web}/api/chat/demo/config?topic=<b>", timeout=10).json()
     assert "topic" not in unknown_topic
 

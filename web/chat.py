@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from careers_catalog.schools import School, origin_of
-from web.lessons import CLASS_CODE, YEAR_GROUPS, Topic
+from web.lessons import CLASS_CODE, YEAR_GROUPS, Topic, opening_for
 
 MAX_MESSAGE_CHARS = 1000
 SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -94,7 +94,7 @@ async def config(request: Request) -> Response:
     body: dict[str, Any] = {"school": school.name, "colour": school.colour, "greeting": school.greeting}
     topic = settings.topics.get(request.query_params.get("topic", ""))
     if topic is not None:
-        body["topic"] = {"key": topic.key, "label": topic.label, "opening": topic.opening}
+        body["topic"] = {"key": topic.key, "label": topic.label, "opening": opening_for(topic, school.area)}
     return JSONResponse(body, headers=headers)
 
 

@@ -84,3 +84,11 @@ def new_class_code() -> str:
     """A random class code such as ``K7QM-3TXP``: nothing about the class or its students."""
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     return f"{code[:4]}-{code[4:]}"
+
+
+def opening_for(topic: Topic, school_area: str | None) -> str:
+    """What the chat sends to open a lesson on ``topic``: opportunities open on the school's own area
+    (the first part of its postcode) when the school has one."""
+    if topic.key == "opportunities" and school_area:
+        return _payload("find_opportunities", location=school_area)
+    return topic.opening
