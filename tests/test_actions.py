@@ -119,3 +119,19 @@ def test_a_full_question_after_which_career_is_answered_as_asked():
         tracker("what does a plumber do", "ask_career_overview", career("plumber"), pending_facet="pay"),
     )
     assert messages[0]["text"].startswith("Plumber:")
+
+
+def test_the_web_widget_gets_the_overview_as_a_career_card_with_pay_and_buttons():
+    t = tracker("what does a plumber do", "ask_career_overview", career("plumber"))
+    t.events.append({"event": "user", "text": "what does a plumber do", "input_channel": "widget"})
+    messages, slots = run(ActionCareerInfo(), t)
+    card = messages[0]["custom"]["card"]
+    assert card["title"] == "Plumber" and card["id"] == "plumber"
+    assert card["summary"].endswith(".") and "\n" not in card["summary"]
+    assert card["pay"].startswith("Pay: about £") and "(Source:" in card["pay"]
+    assert messages[0]["custom"]["text"]  # what the job is like day to day, under the card
+    assert [b["title"] for b in messages[0]["custom"]["buttons"]][0] == "Pay"
+    assert slots["career"] == "plumber"
+    other = tracker("what does a plumber do", "ask_career_overview", career("plumber"))
+    other.events.append({"event": "user", "text": "what does a plumber do", "input_channel": "rest"})
+    assert run(ActionCareerInfo(), other)[0][0]["text"].startswith("Plumber: ")

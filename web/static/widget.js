@@ -199,8 +199,14 @@
   let retryTimer = null;
   let attempts = 0;
 
-  async function loadConfig() {
-    if (config) return config;
+  let configLoading = null;
+  function loadConfig() {
+    if (config) return Promise.resolve(config);
+    if (!configLoading) configLoading = fetchConfig().finally(() => { configLoading = null; });
+    return configLoading;
+  }
+
+  async function fetchConfig() {
     const query = LESSON.topic ? `?topic=${encodeURIComponent(LESSON.topic)}` : "";
     try {
       const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/config${query}`);
@@ -351,7 +357,14 @@
   });
 
   // --- opening, greeting, starting again ------------------------------------------------------------------
-  async function begin() {
+  // Greets a new conversation and opens a lesson on its topic, once, however often the chat is opened.
+  let beginning = null;
+  function begin() {
+    if (!beginning) beginning = greetAndOpenLesson().finally(() => { beginning = null; });
+    return beginning;
+  }
+
+  async function greetAndOpenLesson() {
     const c = await loadConfig();
     if (c && configError && status.textContent === configError) setStatus("", false);
     if (state.messages.length) return;
