@@ -340,3 +340,20 @@ def test_when_the_assistant_fails_the_message_is_kept_and_sent_when_it_is_back(f
     expect(page.get_by_text("Not sent yet.")).to_have_count(0)
     expect(page.get_by_role("status")).to_have_text("")
     assert [b["message"] for b in fake_rasa.received].count("is anyone there") == 1
+
+
+def test_a_conversation_left_for_half_a_day_is_forgotten_for_the_next_student(fake_web, fake_rasa, context):
+    fake_rasa.rasa_replies = [{"text": "You said: {message}"}]
+    page = open_chat(context.new_page(), f"{fake_web}/demo")
+    ask(page, "is being a vet hard")
+    expect(bot_messages(page).last).to_contain_text("You said: is being a vet hard")
+    page.reload()
+    expect(page.get_by_text("is being a vet hard").first).to_be_visible()  # a reload keeps it
+    page.evaluate(
+        """() => { const key = 'careers-chat:v1:demo:'; const kept = JSON.parse(localStorage.getItem(key));
+        kept.saved = Date.now() - 13 * 3600 * 1000; localStorage.setItem(key, JSON.stringify(kept)); }"""
+    )
+    page.reload()
+    page.get_by_role("button", name="Careers chat").click()
+    expect(bot_messages(page)).to_have_count(1)  # a fresh greeting
+    expect(page.get_by_text("is being a vet hard")).to_have_count(0)

@@ -6,7 +6,7 @@
 //
 // Everything the assistant sends is shown as text (textContent), never as HTML. The conversation is
 // kept in this browser (localStorage) under a random chat id, so it survives a reload and a new tab;
-// "Start again" forgets it. Nothing about the student is asked for or kept.
+// "Start again" forgets it, and so does leaving it for 12 hours. Nothing about the student is asked for.
 "use strict";
 (function () {
   const script = document.currentScript;
@@ -51,12 +51,18 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  let state = store.get();
-  if (!state || typeof state.sender !== "string" || !Array.isArray(state.messages)) {
-    state = { sender: newSender(), messages: [], open: opt.open === "true", lessonOpened: false };
+  // A conversation left alone for KEEP_HOURS is forgotten, so the next student on a shared school
+  // computer starts afresh.
+  const KEEP_HOURS = 12;
+  function fresh() {
+    return { sender: newSender(), messages: [], open: opt.open === "true", lessonOpened: false, saved: Date.now() };
   }
+  let state = store.get();
+  const stale = state && !(Date.now() - state.saved < KEEP_HOURS * 3600 * 1000);
+  if (!state || stale || typeof state.sender !== "string" || !Array.isArray(state.messages)) state = fresh();
   function save() {
     state.messages = state.messages.slice(-MAX_KEPT);
+    state.saved = Date.now();
     store.set(state);
   }
 
@@ -396,7 +402,7 @@
     clearTimeout(retryTimer);
     pending = null;
     attempts = 0;
-    state = { sender: newSender(), messages: [], open: true, lessonOpened: false };
+    state = { ...fresh(), open: true };
     store.clear();
     save();
     renderAll();
