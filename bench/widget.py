@@ -44,14 +44,14 @@ def measure(web: str, rounds: int) -> dict[str, object]:
             loads.append(_ms(start))
             start = time.perf_counter()
             launcher.click()
-            page.locator("li.message.bot").first.wait_for()
+            page.locator(".message.bot").first.wait_for()
             greetings.append(_ms(start))
             for i, question in enumerate(QUESTIONS):
-                count = page.locator("li.message.bot").count()
+                count = page.locator(".message.bot").count()
                 start = time.perf_counter()
                 page.get_by_label("Your message").fill(question)
                 page.keyboard.press("Enter")
-                expect(page.locator("li.message.bot")).not_to_have_count(count, timeout=30_000)
+                expect(page.locator(".message.bot")).not_to_have_count(count, timeout=30_000)
                 (firsts if i == 0 else answers).append(_ms(start))
             context.close()
             context = browser.new_context()
@@ -60,7 +60,7 @@ def measure(web: str, rounds: int) -> dict[str, object]:
             page.goto(
                 f"{web}/lesson/demo?topic=subject:Maths&activity=Find+three+careers&year=9&class=BENCH-{n}"
             )
-            expect(page.locator("li.message.bot")).to_have_count(2, timeout=30_000)
+            expect(page.locator(".message.bot")).to_have_count(2, timeout=30_000)
             lessons.append(_ms(start))
             context.close()
         browser.close()

@@ -126,7 +126,9 @@
     type: "button", class: "header-button close", "aria-label": "Close the careers chat", onclick: () => setOpen(false),
   }, el("span", { "aria-hidden": "true", text: "×" }));
   const banner = el("div", { class: "lesson", hidden: "" });
-  const log = el("ol", { id: ids.log, class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  const log = el("div", {
+    id: ids.log, class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
+  });
   const status = el("div", { class: "status", role: "status", "aria-live": "polite" });
   const retryButton = el("button", { type: "button", class: "retry", hidden: "", onclick: () => retryNow(), text: "Try again" });
   const input = el("textarea", {
@@ -150,7 +152,7 @@
   // --- rendering messages -----------------------------------------------------------------------------
   function renderMessage(message) {
     const who = message.from === "user" ? "You" : "Careers helper";
-    const item = el("li", { class: `message ${message.from === "user" ? "user" : "bot"}${message.failed ? " failed" : ""}` });
+    const item = el("div", { class: `message ${message.from === "user" ? "user" : "bot"}${message.failed ? " failed" : ""}` });
     item.append(el("span", { class: "visually-hidden", text: `${who}: ` }));
     const bubble = el("div", { class: "bubble" });
     if (message.card) {
