@@ -189,11 +189,15 @@ def test_the_conversation_survives_a_reload_and_a_new_tab_and_start_again_clears
     other_tab = context.new_page()
     other_tab.goto(f"{web}/demo")
     expect(bot_messages(other_tab).last).to_contain_text("Pay for a plumber")
+    answers = bot_messages(other_tab).count()
     ask(other_tab, "and the hours?")  # the same conversation: the assistant still knows the career
-    expect(bot_messages(other_tab).last).to_contain_text("plumber", timeout=ANSWER_TIMEOUT_MS)
+    expect(bot_messages(other_tab)).to_have_count(answers + 1, timeout=ANSWER_TIMEOUT_MS)
+    expect(bot_messages(other_tab).last).to_contain_text("plumber")
+    expect(bot_messages(page).last).to_contain_text("plumber")  # the first tab follows along
     page.get_by_role("button", name="Start again").click()
     expect(page.locator(".message")).to_have_count(1)  # just the greeting
     expect(page.get_by_text("Pay for a plumber")).to_have_count(0)
+    expect(other_tab.get_by_text("Pay for a plumber")).to_have_count(0)  # and so does the other tab
     assert page.evaluate("() => JSON.parse(localStorage.getItem('careers-chat:v1:demo:')).sender") != sender
 
 
@@ -367,3 +371,20 @@ def test_a_conversation_left_for_half_a_day_is_forgotten_for_the_next_student(fa
     page.get_by_role("button", name="Careers chat").click()
     expect(bot_messages(page)).to_have_count(1)  # a fresh greeting
     expect(page.get_by_text("is being a vet hard")).to_have_count(0)
+
+
+def test_start_again_in_one_tab_is_not_undone_by_a_late_answer_in_another(fake_web, fake_rasa, context):
+    fake_rasa.rasa_replies = [{"text": "You said: {message}"}]
+    first = open_chat(context.new_page(), f"{fake_web}/demo")
+    ask(first, "my old question")
+    expect(bot_messages(first).last).to_contain_text("You said: my old question")
+    second = context.new_page()
+    second.goto(f"{fake_web}/demo")
+    fake_rasa.plan["/webhooks"] = ["slow"]  # the second tab's answer takes 3 s
+    ask(second, "a slow question")
+    first.get_by_role("button", name="Start again").click()
+    expect(first.locator(".message")).to_have_count(1)
+    time.sleep(4)  # the slow answer has come back to the second tab by now
+    expect(first.locator(".message")).to_have_count(1)
+    expect(second.locator(".message")).to_have_count(1)
+    expect(second.get_by_text("my old question")).to_have_count(0)

@@ -55,15 +55,28 @@
   // computer starts afresh.
   const KEEP_HOURS = 12;
   function fresh() {
-    return { sender: newSender(), messages: [], open: opt.open === "true", lessonOpened: false, saved: Date.now() };
+    const now = Date.now();
+    return { sender: newSender(), messages: [], open: opt.open === "true", lessonOpened: false, started: now, saved: now };
   }
   let state = store.get();
   const stale = state && !(Date.now() - state.saved < KEEP_HOURS * 3600 * 1000);
   if (!state || stale || typeof state.sender !== "string" || !Array.isArray(state.messages)) state = fresh();
+  // Another tab may have started a new conversation since this one was read: that one wins, and a late
+  // reply to the old conversation is dropped rather than bringing the old conversation back.
+  function newer(other) {
+    return Boolean(other) && other.sender !== state.sender && (other.started || 0) > (state.started || 0);
+  }
   function save() {
+    const stored = store.get();
+    if (newer(stored)) {
+      state = stored;
+      renderAll();
+      return false;
+    }
     state.messages = state.messages.slice(-MAX_KEPT);
     state.saved = Date.now();
     store.set(state);
+    return true;
   }
 
   // --- building the DOM -------------------------------------------------------------------------------
@@ -182,7 +195,7 @@
 
   function add(message) {
     state.messages.push(message);
-    save();
+    if (!save()) return;
     log.append(renderMessage(message));
     scrollDown();
   }
@@ -259,11 +272,11 @@
     return (1.05 / (lum + 0.05)) >= 4.5 ? "#ffffff" : "#111111";
   }
 
-  async function post(payload) {
+  async function post(payload, sender) {
     const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: payload, lesson: LESSON }),
+      body: JSON.stringify({ sender, message: payload, lesson: LESSON }),
     });
     let body = null;
     try { body = await reply.json(); } catch (e) { body = null; }
@@ -283,8 +296,10 @@
     busy = true;
     sendButton.disabled = true;
     setStatus(TYPING, false);
+    const sender = state.sender;
     try {
-      const replies = await post(message.payload);
+      const replies = await post(message.payload, sender);
+      if (state.sender !== sender) return false; // the conversation was started again meanwhile
       markSent(message);
       pending = null;
       attempts = 0;
@@ -293,6 +308,7 @@
       if (!replies.length) add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." });
       return true;
     } catch (error) {
+      if (state.sender !== sender) return false;
       const network = !(error && "retry" in error);
       if (network || error.retry) {
         pending = message;
@@ -427,6 +443,9 @@
   window.addEventListener("storage", (event) => {
     if (event.key !== STORE_KEY) return;
     const next = store.get();
-    if (next && Array.isArray(next.messages)) { state = next; renderAll(); }
+    if (next && Array.isArray(next.messages) && (next.sender === state.sender || newer(next))) {
+      state = next;
+      renderAll();
+    }
   });
 })();
