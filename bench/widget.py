@@ -39,7 +39,7 @@ def measure(web: str, rounds: int) -> dict[str, object]:
             page = context.new_page()
             start = time.perf_counter()
             page.goto(f"{web}/demo")
-            launcher = page.get_by_role("button", name="Careers chat")
+            launcher = page.get_by_role("button", name="Careers chat", exact=True)
             launcher.wait_for()
             loads.append(_ms(start))
             start = time.perf_counter()

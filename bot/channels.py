@@ -2,7 +2,7 @@
 
 A channel of its own so that actions know the client shows career cards, and so that conversations
 from school websites are told apart from other clients. It keeps only the lesson metadata the web app
-sends (school, class code, topic, year group) and drops anything else a caller adds.
+sends (school, class code, topic, year group, teacher's preview) and drops anything else a caller adds.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sanic.request import Request
 
 from bot import WIDGET_CHANNEL
 
-METADATA_KEYS = ("school", "class_code", "topic", "year_group")
+METADATA_KEYS = ("school", "class_code", "topic", "year_group", "preview")
 
 
 class WidgetInput(RestInput):
@@ -26,5 +26,5 @@ class WidgetInput(RestInput):
         sent = (request.json or {}).get("metadata")
         if not isinstance(sent, dict):
             return None
-        kept = {k: sent[k] for k in METADATA_KEYS if isinstance(sent.get(k), (str, int))}
+        kept = {k: sent[k] for k in METADATA_KEYS if isinstance(sent.get(k), (str, int, bool))}
         return kept or None

@@ -165,6 +165,22 @@ class Suggestion:
     subjects_matched: tuple[str, ...] = ()
 
 
+def sector_sampler(careers: Iterable[CareerSummary], sector: str, limit: int = 6) -> list[Suggestion]:
+    """A spread of one sector's careers for a student who has said nothing about themselves yet: one for
+    each interest type (RIASEC) in turn, so that every kind of person sees a career for them."""
+    by_type: dict[str, list[CareerSummary]] = {}
+    for career in sorted(careers, key=lambda c: c.title):
+        if career.sector == sector and career.riasec:
+            by_type.setdefault(career.riasec[0], []).append(career)
+    queues = [by_type[t] for t in "RIASEC" if t in by_type]
+    picked: list[CareerSummary] = []
+    while len(picked) < limit and any(queues):
+        for queue in queues:
+            if queue and len(picked) < limit:
+                picked.append(queue.pop(0))
+    return [Suggestion(c, (first_sentence(c.about) + ".",) if c.about else (), 0.0) for c in picked]
+
+
 def suggest_careers(
     careers: Iterable[CareerSummary],
     interests: Interests,

@@ -66,6 +66,23 @@ def test_the_tech_only_button_reuses_the_subjects_already_named():
     assert "Technical writer" in messages[0]["text"]
 
 
+def test_tech_careers_with_nothing_known_yet_show_a_spread_for_every_kind_of_person(actions_catalog):
+    messages, _ = run(
+        ActionSuggestCareers(),
+        tracker(
+            '/ask_careers_for_subjects{"sector": "digital"}',
+            "ask_careers_for_subjects",
+            entity("sector", "digital"),
+        ),
+    )
+    text, buttons = messages[0]["text"], messages[0]["buttons"]
+    assert text.startswith("Tech careers to start with")
+    assert len(buttons) == 6
+    profiles = [actions_catalog.profile(b["payload"].split('"career": "')[1].split('"')[0]) for b in buttons]
+    assert all(p.sector == "digital" for p in profiles)
+    assert len({p.riasec[0] for p in profiles}) >= 4  # not six careers for one kind of person
+
+
 def test_likes_without_subjects_give_careers_with_the_reason():
     messages, _ = run(
         ActionSuggestCareers(), tracker("I like solving puzzles and building things", "tell_interests")

@@ -89,6 +89,7 @@ async def lesson(request: Request) -> Response:
         "activity": chat.clean_message(query.get("activity", "")) or "",
         "class": query.get("class", ""),
         "year": query.get("year", ""),
+        "preview": "true" if query.get("preview") == "1" else "",
     }
     return _page("lesson.html", frame_ancestors=ancestors, school=school, options=options)
 

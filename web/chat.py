@@ -70,7 +70,10 @@ def _school_and_cors(
         return _error("This school is not set up for the careers chat.", 404)
     headers = _cors_headers(request, school, settings)
     if headers is None:
-        return _error(f"This website is not set up to use {school.name}'s careers chat.", 403)
+        # The refusal itself may be read by the page, so that the widget can say why it cannot chat; a
+        # refused preflight still stops the browser from sending any message.
+        readable = {"Access-Control-Allow-Origin": request.headers["origin"], "Vary": "Origin"}
+        return _error(f"This website is not set up to use {school.name}'s careers chat.", 403, readable)
     return school, headers
 
 
@@ -99,7 +102,8 @@ async def config(request: Request) -> Response:
 
 
 def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
-    """The lesson fields the widget sent that are well formed: class code, topic, year group."""
+    """The lesson fields the widget sent that are well formed: class code, topic, year group, and whether
+    this is a teacher previewing the lesson (so that analytics can leave it out)."""
     if not isinstance(lesson, dict):
         return {}
     kept: dict[str, Any] = {}
@@ -111,6 +115,8 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     year = lesson.get("year_group")
     if isinstance(year, (int, str)) and str(year).isdigit() and int(year) in YEAR_GROUPS:
         kept["year_group"] = int(year)
+    if lesson.get("preview") is True:
+        kept["preview"] = True
     return kept
 
 

@@ -10,7 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
 from bot.actions.career_context import mentioned_subjects
-from careers_catalog.discovery import DIGITAL, asks_for_tech, suggest_careers, suggest_for_message
+from careers_catalog.discovery import (
+    DIGITAL,
+    asks_for_tech,
+    sector_sampler,
+    suggest_careers,
+    suggest_for_message,
+)
 from careers_catalog.interests import load_interests
 
 # Subjects offered as buttons when a student asks "what jobs can I do?" without naming one.
@@ -24,6 +30,10 @@ POPULAR_SUBJECTS = [
 ]
 SUGGESTIONS_SHOWN = 6
 # Shows tech careers for the subjects last named (kept in the ``subjects`` slot).
+TECH_SAMPLE_INTRO = (
+    "Tech careers to start with, one for each kind of person. Tell me the subjects or things you enjoy "
+    "and I'll find the ones that fit you best:"
+)
 TECH_ONLY_BUTTON = messages.button("Tech careers only", "ask_careers_for_subjects", sector=DIGITAL)
 
 
@@ -47,6 +57,10 @@ class ActionSuggestCareers(Action):
         sector = DIGITAL if tech else None
         interests = load_interests()
         careers = career_context.catalog().summaries()
+        if tech and button and not subjects:  # "Careers in tech", with nothing known about the student yet
+            sample = sector_sampler(careers, DIGITAL, SUGGESTIONS_SHOWN)
+            dispatcher.utter_message(**messages.suggestions_message(TECH_SAMPLE_INTRO, sample))
+            return []
         if button:
             suggestions = suggest_careers(
                 careers, interests, subjects, sector=sector, limit=SUGGESTIONS_SHOWN

@@ -48,7 +48,7 @@
     $("iframe-snippet").value =
       `<iframe src="${attr(link)}" title="Careers helper" style="width:100%;max-width:480px;height:640px;border:0"></iframe>`;
     clearTimeout(previewTimer);
-    previewTimer = setTimeout(() => { $("preview").src = path; }, 400);
+    previewTimer = setTimeout(() => { $("preview").src = `${path}&preview=1`; }, 400);
   }
 
   async function copy(event) {

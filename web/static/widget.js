@@ -19,6 +19,7 @@
   const SCHOOL = opt.school;
   const INLINE = opt.mode === "inline";
   const LESSON = { class_code: opt.class || "", topic: opt.topic || "", year_group: opt.year || "" };
+  if (opt.preview === "true") LESSON.preview = true; // a teacher trying the lesson out, not a student
   const IN_LESSON = Boolean(LESSON.topic || LESSON.class_code);
   const STORE_KEY = ["careers-chat", "v1", SCHOOL, IN_LESSON ? `${LESSON.class_code}|${LESSON.topic}` : ""].join(":");
   const MAX_KEPT = 200;
