@@ -176,11 +176,11 @@ def test_student_asks_on_the_demo_page_sees_a_career_card_and_clicks_a_button(we
     expect(card.get_by_role("heading", name="Software developer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     print(f"\nfirst answer shown in the browser after {time.monotonic() - started:.2f} s")
     expect(card).to_contain_text("Pay: about £")
+    screenshot(page, "widget-desktop")
     expect(page.locator(".message.user").last).to_contain_text("wat does a sofware enginer do")
     page.get_by_role("button", name="Pay", exact=True).last.click()
     expect(bot_messages(page).last).to_contain_text("Pay for a software developer", timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator(".message.user").last).to_have_text("You: Pay")
-    screenshot(page, "widget-desktop")
 
 
 def test_the_conversation_survives_a_reload_and_a_new_tab_and_start_again_clears_it(web, context):

@@ -147,7 +147,7 @@
   const retryButton = el("button", { type: "button", class: "retry", hidden: "", onclick: () => retryNow(), text: "Try again" });
   const input = el("textarea", {
     id: ids.input, rows: "1", maxlength: String(MAX_CHARS), autocomplete: "off",
-    placeholder: "Ask about a career, a subject, or what you enjoy", "aria-describedby": "cc-hint",
+    placeholder: "Type your question", "aria-describedby": "cc-hint",
   });
   const hint = el("p", { id: "cc-hint", class: "visually-hidden", text: "Press Enter to send, Shift+Enter for a new line." });
   const sendButton = el("button", { type: "submit", class: "send", text: "Send" });
@@ -194,11 +194,21 @@
     scrollDown();
   }
 
+  // Adds a message; returns its element. The student's own messages scroll into view at once; answers
+  // are scrolled to by showAnswer, so that a long answer is read from its start.
   function add(message) {
     state.messages.push(message);
-    if (!save()) return;
-    log.append(renderMessage(message));
-    scrollDown();
+    if (!save()) return null;
+    const item = renderMessage(message);
+    log.append(item);
+    if (message.from === "user") scrollDown();
+    return item;
+  }
+
+  function showAnswer(first) {
+    if (!first) return;
+    const top = first.offsetTop - 8;
+    log.scrollTop = log.scrollHeight - top > log.clientHeight ? top : log.scrollHeight;
   }
 
   function scrollDown() {
@@ -305,8 +315,9 @@
       pending = null;
       attempts = 0;
       setStatus("", false);
-      for (const r of replies) add({ from: "bot", text: r.text || "", buttons: r.buttons || [], card: r.card || null });
-      if (!replies.length) add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." });
+      const shown = replies.map((r) => add({ from: "bot", text: r.text || "", buttons: r.buttons || [], card: r.card || null }));
+      if (!replies.length) shown.push(add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." }));
+      showAnswer(shown[0]);
       return true;
     } catch (error) {
       if (state.sender !== sender) return false;
