@@ -127,6 +127,8 @@ def test_only_the_schools_own_websites_may_use_its_chat(web, rasa):
     assert allowed.headers["Access-Control-Allow-Origin"] == SCHOOL_SITE
     other = chat(web, {"sender": SENDER, "message": "hi"}, school="example", origin="https://evil.example")
     assert other.status_code == 403 and "Example Academy" in other.json()["error"]
+    sandboxed = chat(web, {"sender": SENDER, "message": "hi"}, school="example", origin="null")
+    assert sandboxed.status_code == 403
     # a school's site is not another school's site
     cross = chat(web, {"sender": SENDER, "message": "hi"}, school="demo", origin=SCHOOL_SITE)
     assert cross.status_code == 403

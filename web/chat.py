@@ -53,9 +53,10 @@ def _cors_headers(request: Request, school: School, settings: ChatSettings) -> d
     origin = request.headers.get("origin")
     if origin is None:  # not a browser's cross-site request
         return {}
-    same = {settings.own_origin, origin_of(str(request.base_url))}
-    normalised = origin_of(origin)
-    if normalised in same:
+    normalised = origin_of(origin)  # None for "null" (sandboxed frames, files) and anything odd
+    if normalised is None:
+        return None
+    if normalised in (settings.own_origin, origin_of(str(request.base_url))):
         return {}
     if normalised in school.allowed_origins:
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
@@ -65,14 +66,15 @@ def _cors_headers(request: Request, school: School, settings: ChatSettings) -> d
 def _school_and_cors(
     request: Request, settings: ChatSettings
 ) -> tuple[School, dict[str, str]] | JSONResponse:
+    # A refusal may be read by the page, so that the widget can say why it cannot chat; a refused
+    # preflight still stops the browser from sending any message.
+    origin = request.headers.get("origin")
+    readable = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
     school = settings.schools.get(request.path_params["school"])
     if school is None:
-        return _error("This school is not set up for the careers chat.", 404)
+        return _error("This school is not set up for the careers chat.", 404, readable)
     headers = _cors_headers(request, school, settings)
     if headers is None:
-        # The refusal itself may be read by the page, so that the widget can say why it cannot chat; a
-        # refused preflight still stops the browser from sending any message.
-        readable = {"Access-Control-Allow-Origin": request.headers["origin"], "Vary": "Origin"}
         return _error(f"This website is not set up to use {school.name}'s careers chat.", 403, readable)
     return school, headers
 
