@@ -299,6 +299,7 @@
 
   async function send(payload, shownAs) {
     if (busy) return false;
+    if (pending) { setStatus("Your last message is still waiting to be sent.", true); return false; }
     if (shownAs !== null) add({ from: "user", text: shownAs || payload });
     return deliver({ payload, index: shownAs !== null ? state.messages.length - 1 : -1 });
   }
@@ -432,6 +433,8 @@
     clearTimeout(retryTimer);
     pending = null;
     attempts = 0;
+    busy = false; // an answer still on its way belongs to the old conversation and will be dropped
+    sendButton.disabled = false;
     state = { ...fresh(), open: true };
     store.clear();
     save();
