@@ -187,9 +187,15 @@ def bump_opportunities_version(session: Session) -> None:
 
 
 def import_opportunities_csv(engine: Engine, path: Path) -> ImportResult:
-    """An adviser's CSV: validated as a whole, then replaces what the same file name imported before."""
-    rows = read_opportunities_csv(path.read_bytes(), path.name)
-    source = f"import:{path.name}"
+    """An adviser's CSV file (see :func:`import_opportunities_data`)."""
+    return import_opportunities_data(engine, path.read_bytes(), path.name)
+
+
+def import_opportunities_data(engine: Engine, data: bytes, name: str) -> ImportResult:
+    """An adviser's CSV (from a file or the dashboard's upload): validated as a whole, then replaces
+    what the same file name imported before."""
+    rows = read_opportunities_csv(data, name)
+    source = f"import:{name}"
     with session_factory(engine).begin() as session:
         count = replace_opportunities(session, rows, source)
     return ImportResult(source, count)

@@ -14,6 +14,7 @@ from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.geo import OUTWARD_CODE
 
 SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")  # a class's code: never a name
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_GREETING = (
     "Hi! I'm the careers helper. Ask me what a job is like, what it pays, which subjects help, or how to "

@@ -50,3 +50,13 @@ def rasa_url() -> str:
 def web_bind() -> tuple[str, int]:
     """Where the web app listens: ``WEB_HOST`` (default 127.0.0.1) and ``WEB_PORT`` (default 8000)."""
     return os.environ.get("WEB_HOST", "127.0.0.1"), int(os.environ.get("WEB_PORT", "8000"))
+
+
+def tracker_database_url() -> str:
+    """The conversations database (Rasa's SQL tracker store, and the dashboard's tables beside it):
+    ``TRACKER_DATABASE_URL``, or a SQLite file under ``var/``."""
+    url = os.environ.get("TRACKER_DATABASE_URL")
+    if url and url != "sqlite:///var/tracker.db":
+        return url
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR_DIR / 'tracker.db'}"  # the Makefile's relative default, made absolute

@@ -7,43 +7,32 @@ an iframe) and ``/plan`` (the printable careers plan). The widget's script and s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+import anyio
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from analytics.sync import conversations_engine, sync_turns
 from careers_catalog import Catalog, settings
 from careers_catalog.plan import plan_from_link
 from careers_catalog.schools import School, load_schools, origin_of
-from web import chat
+from web import chat, dashboard
 from web.lessons import YEAR_GROUPS, lesson_topics, new_class_code
+from web.pages import page
 
 HERE = Path(__file__).resolve().parent
+SYNC_EVERY_S = 5
 MAX_PLAN_IDS = 40  # more than a plan ever holds; longer links are cut, not refused
-
-_templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
-
-
-def _page(template: str, status: int = 200, frame_ancestors: str = "'none'", **context: object) -> Response:
-    html = _templates.get_template(template).render(**context)
-    csp = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        f"connect-src 'self'; frame-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; "
-        "form-action 'self'"
-    )
-    headers = {
-        "Content-Security-Policy": csp,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-    }
-    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def _school(request: Request, school_id: str) -> School | None:
@@ -60,12 +49,12 @@ async def health(request: Request) -> Response:
 
 async def demo(request: Request) -> Response:
     school = _school(request, "demo") or next(iter(request.app.state.chat.schools.values()))
-    return _page("demo.html", school=school, base_url=settings.web_app_url())
+    return page("demo.html", school=school, base_url=settings.web_app_url())
 
 
 async def teacher(request: Request) -> Response:
     state = request.app.state.chat
-    return _page(
+    return page(
         "teacher.html",
         schools=list(state.schools.values()),
         topics=list(state.topics.values()),
@@ -80,7 +69,7 @@ async def lesson(request: Request) -> Response:
     """The chat filling a page: what a lesson link opens, and what an iframe snippet shows."""
     school = _school(request, request.path_params["school"])
     if school is None:
-        return _page("not_found.html", status=404, what="That school is not set up for the careers chat.")
+        return page("not_found.html", status=404, what="That school is not set up for the careers chat.")
     ancestors = " ".join(["'self'", *sorted(school.allowed_origins)])
     query = request.query_params
     options = {
@@ -91,7 +80,7 @@ async def lesson(request: Request) -> Response:
         "year": query.get("year", ""),
         "preview": "true" if query.get("preview") == "1" else "",
     }
-    return _page("lesson.html", frame_ancestors=ancestors, school=school, options=options)
+    return page("lesson.html", frame_ancestors=ancestors, school=school, options=options)
 
 
 async def plan(request: Request) -> Response:
@@ -101,11 +90,24 @@ async def plan(request: Request) -> Response:
     saved = [c for c in query.get("saved", "").split(",") if c][:MAX_PLAN_IDS]
     the_plan = plan_from_link(request.app.state.catalog, careers, saved)
     profiles = {c.id: request.app.state.catalog.profile(c.id) for c in the_plan.careers}
-    return _page("plan.html", plan=the_plan, profiles=profiles)
+    return page("plan.html", plan=the_plan, profiles=profiles)
+
+
+async def _keep_turns_up_to_date(engine: Engine) -> None:
+    """Derive new conversation turns every few seconds, so that dashboard pages find little to do."""
+    while True:
+        try:
+            await anyio.to_thread.run_sync(sync_turns, engine)
+        except sa.exc.SQLAlchemyError as problem:  # the database busy or away: try again next time
+            logging.getLogger(__name__).warning("could not update the analytics turns: %s", problem)
+        await anyio.sleep(SYNC_EVERY_S)
 
 
 def create_app(
-    schools_file: Path | None = None, rasa_url: str | None = None, catalog: Catalog | None = None
+    schools_file: Path | None = None,
+    rasa_url: str | None = None,
+    catalog: Catalog | None = None,
+    conversations_url: str | None = None,
 ) -> Starlette:
     """The web app, reading its settings from the environment unless they are given."""
     catalog = catalog or Catalog()
@@ -113,9 +115,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession() as session, anyio.create_task_group() as background:
             app.state.http = session
+            background.start_soon(_keep_turns_up_to_date, app.state.conversations)
             yield
+            background.cancel_scope.cancel()
 
     routes = [
         Route("/", home),
@@ -128,10 +132,12 @@ def create_app(
         Route("/api/chat/{school}", chat.preflight, methods=["OPTIONS"]),
         Route("/api/chat/{school}/config", chat.config, methods=["GET"]),
         Route("/api/chat/{school}/config", chat.preflight, methods=["OPTIONS"]),
+        *dashboard.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.catalog = catalog
+    app.state.conversations = conversations_engine(conversations_url)
     app.state.chat = chat.ChatSettings(
         schools=schools,
         topics=lesson_topics(sorted(catalog.subject_names())),

@@ -18,8 +18,8 @@ import aiohttp
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from careers_catalog.schools import School, origin_of
-from web.lessons import CLASS_CODE, YEAR_GROUPS, Topic, opening_for
+from careers_catalog.schools import CLASS_CODE, School, origin_of
+from web.lessons import YEAR_GROUPS, Topic, opening_for
 
 MAX_MESSAGE_CHARS = 1000
 SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")

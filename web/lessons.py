@@ -4,12 +4,10 @@ class codes, and what the chat sends to the assistant to open on a topic."""
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from dataclasses import dataclass
 
 YEAR_GROUPS = tuple(range(7, 14))
-CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
 # Class codes avoid letters and digits that are easy to misread on a board (0/O, 1/I/L).
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

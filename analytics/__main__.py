@@ -1,0 +1,47 @@
+"""Dashboard commands:
+
+python -m analytics create-admin NAME    add an administrator (asks for the password, or reads it
+                                         from standard input with --password-stdin)
+python -m analytics sync                 bring the analytics turns up to date now
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from analytics import accounts
+from analytics.sync import conversations_engine, sync_turns
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    admin = commands.add_parser("create-admin", help="add an administrator to the dashboard")
+    admin.add_argument("username")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    commands.add_parser("sync", help="derive the analytics turns from new conversation events")
+    args = parser.parse_args(argv)
+    engine = conversations_engine()
+    if args.command == "sync":
+        print(f"{sync_turns(engine)} new turns")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password (at least 10 characters): ")
+        if getpass.getpass("The same password again: ") != password:
+            print("The passwords don't match; nothing was changed.", file=sys.stderr)
+            return 1
+    try:
+        account = accounts.create_user(engine, args.username, password, "admin")
+    except accounts.AccountError as problem:
+        print(f"Not created: {problem}.", file=sys.stderr)
+        return 1
+    print(f"Created administrator {account.username}. Sign in at /dashboard on the web app.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Tables the dashboard keeps beside Rasa's ``events`` table in the conversations database: one row per
+student message (``analytics_turns``, derived from the events), how far that derivation has got, dashboard
+users and their sessions, and advisers' review notes on conversations."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, declarative_base
+
+Base = declarative_base()  # its own metadata: these tables live in the conversations database
+
+
+class Turn(Base):
+    """One student message and what the assistant made of it. Derived from Rasa's events by
+    :func:`analytics.sync.sync_turns`; the id is the ``user`` event's id."""
+
+    __tablename__ = "analytics_turns"
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=False)
+    sender_id: Mapped[str] = Column(String(255), nullable=False)
+    conversation_id: Mapped[int] = Column(Integer, nullable=False)  # event id that started the session
+    at: Mapped[float] = Column(Float, nullable=False)  # Unix time
+    day: Mapped[str] = Column(String(10), nullable=False)  # YYYY-MM-DD (UTC), for grouping by day
+    school: Mapped[str | None] = Column(String(40))
+    class_code: Mapped[str | None] = Column(String(20))
+    lesson_topic: Mapped[str | None] = Column(String(80))
+    year_group: Mapped[int | None] = Column(Integer)
+    preview: Mapped[bool] = Column(Boolean, default=False, nullable=False)  # a teacher trying a lesson out
+    text: Mapped[str] = Column(Text, default="", nullable=False)
+    button: Mapped[bool] = Column(Boolean, default=False, nullable=False)  # a button press, not typed
+    intent: Mapped[str | None] = Column(String(80))
+    confidence: Mapped[float | None] = Column(Float)
+    topic: Mapped[str] = Column(String(40), default="other", nullable=False)  # what the message was about
+    action: Mapped[str | None] = Column(String(80))  # the first action the assistant ran
+    answered: Mapped[bool] = Column(Boolean, default=True, nullable=False)
+    career: Mapped[str | None] = Column(String(80))  # the career in focus after the answer
+    subjects: Mapped[str | None] = Column(String(400))  # subjects named, comma-separated
+    riasec: Mapped[str | None] = Column(String(6))  # quiz result, when this turn finished it
+
+    __table_args__ = (
+        Index("ix_turns_school_day", "school", "day"),
+        Index("ix_turns_class_day", "class_code", "day"),
+        Index("ix_turns_day", "day"),
+        Index("ix_turns_sender", "sender_id", "id"),
+        Index("ix_turns_conversation", "conversation_id"),
+    )
+
+
+class SyncState(Base):
+    """How far the turns have been derived: the last Rasa event id read."""
+
+    __tablename__ = "analytics_sync"
+
+    name: Mapped[str] = Column(String(40), primary_key=True)
+    last_event_id: Mapped[int] = Column(Integer, default=0, nullable=False)
+
+
+class User(Base):
+    """A dashboard account. ``schools`` and ``classes`` are comma-separated ids and class codes: an
+    adviser sees their schools; a teacher sees their classes; an administrator sees everything."""
+
+    __tablename__ = "analytics_users"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    username: Mapped[str] = Column(String(80), unique=True, nullable=False)
+    password_hash: Mapped[str] = Column(String(200), nullable=False)
+    role: Mapped[str] = Column(String(20), nullable=False)
+    schools: Mapped[str] = Column(String(400), default="", nullable=False)
+    classes: Mapped[str] = Column(String(400), default="", nullable=False)
+
+
+class LoginSession(Base):
+    """A signed-in browser: the SHA-256 of its cookie's token, whose it is, and when it expires."""
+
+    __tablename__ = "analytics_sessions"
+
+    token_hash: Mapped[str] = Column(String(64), primary_key=True)
+    user_id: Mapped[int] = Column(ForeignKey("analytics_users.id", ondelete="CASCADE"), nullable=False)
+    expires_at: Mapped[float] = Column(Float, nullable=False)
+    csrf: Mapped[str] = Column(String(64), nullable=False)
+
+
+class Review(Base):
+    """An adviser's review of one conversation: reviewed or not, and a note."""
+
+    __tablename__ = "analytics_reviews"
+
+    conversation_id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=False)
+    reviewed: Mapped[bool] = Column(Boolean, default=False, nullable=False)
+    note: Mapped[str] = Column(Text, default="", nullable=False)
+    reviewer: Mapped[str] = Column(String(80), default="", nullable=False)
+    updated_at: Mapped[float] = Column(Float, default=0, nullable=False)
