@@ -36,14 +36,56 @@ class Turn(Base):
     career: Mapped[str | None] = Column(String(80))  # the career in focus after the answer
     subjects: Mapped[str | None] = Column(String(400))  # subjects named, comma-separated
     riasec: Mapped[str | None] = Column(String(6))  # quiz result, when this turn finished it
+    # Typed, and not answered or understood with low confidence: for "what the assistant could not answer".
+    needs_review: Mapped[bool] = Column(Boolean, default=False, nullable=False)
 
     __table_args__ = (
-        Index("ix_turns_school_day", "school", "day"),
-        Index("ix_turns_class_day", "class_code", "day"),
-        Index("ix_turns_day", "day"),
         Index("ix_turns_sender", "sender_id", "id"),
         Index("ix_turns_conversation", "conversation_id"),
+        Index("ix_turns_review", "needs_review", "id"),
     )
+
+
+class Conversation(Base):
+    """One conversation (a Rasa session) with its counts, so that pages add up conversations rather than
+    every message. Kept up to date with the turns."""
+
+    __tablename__ = "analytics_conversations"
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=False)  # = Turn.conversation_id
+    sender_id: Mapped[str] = Column(String(255), nullable=False)
+    first_at: Mapped[float] = Column(Float, nullable=False)
+    day: Mapped[str] = Column(String(10), nullable=False)
+    school: Mapped[str | None] = Column(String(40))
+    class_code: Mapped[str | None] = Column(String(20))
+    lesson_topic: Mapped[str | None] = Column(String(80))
+    year_group: Mapped[int | None] = Column(Integer)
+    preview: Mapped[bool] = Column(Boolean, default=False, nullable=False)
+    messages: Mapped[int] = Column(Integer, default=0, nullable=False)
+    unanswered: Mapped[int] = Column(Integer, default=0, nullable=False)
+    lmi_questions: Mapped[int] = Column(Integer, default=0, nullable=False)  # Gatsby 2
+    curriculum_questions: Mapped[int] = Column(Integer, default=0, nullable=False)  # Gatsby 4
+    employer_searches: Mapped[int] = Column(Integer, default=0, nullable=False)  # Gatsby 5
+
+    __table_args__ = (
+        Index("ix_conversations_day", "day", "school", "class_code"),
+        Index("ix_conversations_school_day", "school", "day"),
+        Index("ix_conversations_class_day", "class_code", "day"),
+        Index("ix_conversations_sender", "sender_id"),
+    )
+
+
+class Fact(Base):
+    """Something a conversation touched on, once per conversation: a career, a subject, a topic, an
+    intent, a quiz result. What "what students ask about" counts."""
+
+    __tablename__ = "analytics_facts"
+
+    conversation_id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = Column(String(10), primary_key=True)  # career, subject, topic, intent, riasec
+    value: Mapped[str] = Column(String(80), primary_key=True)
+
+    __table_args__ = (Index("ix_facts_kind_value", "kind", "value", "conversation_id"),)
 
 
 class SyncState(Base):

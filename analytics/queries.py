@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +18,11 @@ from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 
 from analytics.accounts import Scope
-from analytics.models import Review, Turn
+from analytics.models import Conversation, Fact, Review, Turn
 from analytics.sync import EVENTS
 
-UNSURE_BELOW = 0.6  # typed messages understood with less confidence than this are worth a look
 SIMILAR_AT = 80  # rapidfuzz token-set similarity at which two unanswered messages are one group
-LMI_TOPICS = ("what a job is like", "pay", "hours", "future outlook", "routes in", "comparing careers")
-CURRICULUM_TOPICS = ("subjects", "careers from subjects and likes")
+TOP = 15  # rows per table in "what students ask about"
 
 
 @dataclass(frozen=True)
@@ -42,113 +39,97 @@ class Filters:
         return cls((end - dt.timedelta(days=days - 1)).isoformat(), end.isoformat(), **chosen)
 
 
-def _where(f: Filters, scope: Scope) -> list[sa.ColumnElement]:
-    conditions = [Turn.day >= f.date_from, Turn.day <= f.date_to, Turn.preview.is_(False)]
+def _where(f: Filters, scope: Scope, table: type = Conversation) -> list[sa.ColumnElement]:
+    """The filters and the user's scope as conditions on ``table`` (conversations or turns)."""
+    conditions = [table.day >= f.date_from, table.day <= f.date_to, table.preview.is_(False)]
     if f.school:
-        conditions.append(Turn.school == f.school)
+        conditions.append(table.school == f.school)
     if f.class_code:
-        conditions.append(Turn.class_code == f.class_code)
+        conditions.append(table.class_code == f.class_code)
     if f.lesson_topic:
-        conditions.append(Turn.lesson_topic == f.lesson_topic)
+        conditions.append(table.lesson_topic == f.lesson_topic)
     if scope.schools is not None:
-        conditions.append(Turn.school.in_(sorted(scope.schools)))
+        conditions.append(table.school.in_(sorted(scope.schools)))
     if scope.classes is not None:
-        conditions.append(Turn.class_code.in_(sorted(scope.classes)))
+        conditions.append(table.class_code.in_(sorted(scope.classes)))
     return conditions
 
 
 def overview(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
     """Conversations, students, messages, average length, returning students, share answered, and the
-    same by day."""
+    same by day (the day each conversation started)."""
     where = _where(f, scope)
+    c = Conversation
     with engine.connect() as conn:
         totals = conn.execute(
             sa.select(
-                sa.func.count().label("messages"),
-                sa.func.count(sa.distinct(Turn.conversation_id)).label("conversations"),
-                sa.func.count(sa.distinct(Turn.sender_id)).label("students"),
-                sa.func.sum(sa.case((Turn.answered, 1), else_=0)).label("answered"),
+                sa.func.count().label("conversations"),
+                sa.func.count(sa.distinct(c.sender_id)).label("students"),
+                sa.func.coalesce(sa.func.sum(c.messages), 0).label("messages"),
+                sa.func.coalesce(sa.func.sum(c.unanswered), 0).label("unanswered"),
             ).where(*where)
         ).one()
-        days_per_student = (
-            sa.select(Turn.sender_id, sa.func.count(sa.distinct(Turn.day)).label("days"))
-            .where(*where)
-            .group_by(Turn.sender_id)
-            .subquery()
-        )
         returning = conn.execute(
-            sa.select(sa.func.count()).select_from(days_per_student).where(days_per_student.c.days > 1)
+            sa.select(sa.func.count()).select_from(
+                sa.select(c.sender_id)
+                .where(*where)
+                .group_by(c.sender_id)
+                .having(sa.func.count(sa.distinct(c.day)) > 1)
+                .subquery()
+            )
         ).scalar_one()
         by_day = conn.execute(
             sa.select(
-                Turn.day,
-                sa.func.count().label("messages"),
-                sa.func.count(sa.distinct(Turn.sender_id)).label("students"),
-                sa.func.count(sa.distinct(Turn.conversation_id)).label("conversations"),
+                c.day,
+                sa.func.count().label("conversations"),
+                sa.func.count(sa.distinct(c.sender_id)).label("students"),
+                sa.func.sum(c.messages).label("messages"),
             )
             .where(*where)
-            .group_by(Turn.day)
-            .order_by(Turn.day)
+            .group_by(c.day)
+            .order_by(c.day)
         ).all()
-    messages = totals.messages or 0
+    messages = int(totals.messages)
     return {
         "messages": messages,
-        "conversations": totals.conversations or 0,
-        "students": totals.students or 0,
+        "conversations": totals.conversations,
+        "students": totals.students,
         "returning_students": returning,
         "average_length": round(messages / totals.conversations, 1) if totals.conversations else 0,
-        "answered_share": round((totals.answered or 0) / messages, 3) if messages else None,
+        "answered_share": round(1 - int(totals.unanswered) / messages, 3) if messages else None,
         "by_day": [dict(r._mapping) for r in by_day],
     }
 
 
-def _counts(conn: sa.engine.Connection, column: sa.Column, where: list, limit: int = 15) -> list[tuple]:
-    rows = conn.execute(
-        sa.select(column, sa.func.count(sa.distinct(Turn.sender_id)).label("students"))
-        .where(*where, column.is_not(None))
-        .group_by(column)
-        .order_by(sa.desc("students"), column)
-        .limit(limit)
-    ).all()
-    return [(r[0], r[1]) for r in rows]
-
-
 def asks(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
-    """What students ask about: careers, subjects, topics, quiz results, opportunities (each counted as
-    the number of students)."""
-    where = _where(f, scope)
+    """What students ask about: careers, subjects, topics, quiz results and opportunities, each counted
+    as the number of students whose conversations touched on it."""
+    kinds = ("career", "subject", "topic", "riasec", "intent")
     with engine.connect() as conn:
-        careers = _counts(conn, Turn.career, where)
-        topics = _counts(conn, Turn.topic, where, limit=30)
-        subject_rows = conn.execute(
-            sa.select(Turn.subjects, Turn.sender_id).where(*where, Turn.subjects.is_not(None)).distinct()
-        ).all()
-        riasec = conn.execute(
-            sa.select(sa.func.substr(Turn.riasec, 1, 1), sa.func.count(sa.distinct(Turn.sender_id)))
-            .where(*where, Turn.riasec.is_not(None))
-            .group_by(sa.func.substr(Turn.riasec, 1, 1))
+        rows = conn.execute(
+            sa.select(Fact.kind, Fact.value, sa.func.count(sa.distinct(Conversation.sender_id)))
+            .join(Conversation, Conversation.id == Fact.conversation_id)
+            .where(*_where(f, scope), Fact.kind.in_(kinds))
+            .group_by(Fact.kind, Fact.value)
         ).all()
         searches = conn.execute(
-            sa.select(Turn.intent, sa.func.count(), sa.func.count(sa.distinct(Turn.sender_id)))
-            .where(*where, Turn.intent.in_(("find_opportunities", "give_location", "filter_opportunities")))
-            .group_by(Turn.intent)
-        ).all()
-    subjects: Counter[str] = Counter()
-    students_per_subject: dict[str, set[str]] = {}
-    for names, sender in subject_rows:
-        for name in names.split(","):
-            students_per_subject.setdefault(name, set()).add(sender)
-    subjects.update({name: len(senders) for name, senders in students_per_subject.items()})
-    by_intent = {intent: (messages, students) for intent, messages, students in searches}
-    found = by_intent.get("find_opportunities", (0, 0))
+            sa.select(sa.func.coalesce(sa.func.sum(Conversation.employer_searches), 0)).where(
+                *_where(f, scope)
+            )
+        ).scalar_one()
+    by_kind: dict[str, list[tuple[str, int]]] = {k: [] for k in kinds}
+    for kind, value, students in rows:
+        by_kind[kind].append((value, students))
+    top = {k: sorted(v, key=lambda x: (-x[1], x[0]))[:TOP] for k, v in by_kind.items()}
+    intents = dict(by_kind["intent"])
     return {
-        "careers": careers,
-        "subjects": subjects.most_common(15),
-        "topics": topics,
-        "riasec": sorted(((letter, n) for letter, n in riasec), key=lambda x: "RIASEC".find(x[0])),
-        "opportunity_searches": found[0] + by_intent.get("give_location", (0, 0))[0],
-        "opportunity_students": found[1],
-        "opportunity_follow_ups": by_intent.get("filter_opportunities", (0, 0))[0],
+        "careers": top["career"],
+        "subjects": top["subject"],
+        "topics": sorted(by_kind["topic"], key=lambda x: (-x[1], x[0])),
+        "riasec": sorted(by_kind["riasec"], key=lambda x: "RIASEC".find(x[0])),
+        "opportunity_searches": int(searches),
+        "opportunity_students": intents.get("find_opportunities", 0),
+        "opportunity_follow_ups": intents.get("filter_opportunities", 0),
     }
 
 
@@ -166,12 +147,8 @@ def unanswered(engine: Engine, f: Filters, scope: Scope, limit: int = 2000) -> l
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(Turn.text, Turn.day)
-            .where(
-                *_where(f, scope),
-                Turn.button.is_(False),
-                sa.or_(Turn.answered.is_(False), Turn.confidence < UNSURE_BELOW),
-            )
-            .order_by(Turn.id.desc())
+            .where(Turn.needs_review.is_(True), *_where(f, scope, Turn))
+            .order_by(Turn.needs_review, Turn.id.desc())
             .limit(limit)
         ).all()
     groups: list[list[tuple[str, str]]] = []
@@ -216,43 +193,37 @@ def conversations(
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Conversations, newest first, with their size, careers, unanswered count and review state.
-    ``flag``: "unanswered", "reviewed" or "not-reviewed"."""
+    """Conversations, newest first, with their size, unanswered count and review state. ``flag``:
+    "unanswered", "reviewed" or "not-reviewed"."""
+    c = Conversation
     where = _where(f, scope)
-    for column, wanted in ((Turn.intent, intent), (Turn.career, career)):
+    for kind, wanted in (("intent", intent), ("career", career)):
         if wanted:
-            having = sa.select(Turn.conversation_id).where(*where, column == wanted)
-            where.append(Turn.conversation_id.in_(having))
-    unanswered_count = sa.func.sum(sa.case((Turn.answered, 0), else_=1))
-    query = (
-        sa.select(
-            Turn.conversation_id,
-            sa.func.min(Turn.sender_id).label("sender_id"),
-            sa.func.min(Turn.school).label("school"),
-            sa.func.min(Turn.class_code).label("class_code"),
-            sa.func.min(Turn.at).label("started"),
-            sa.func.count().label("messages"),
-            unanswered_count.label("unanswered"),
-            sa.func.max(Turn.career).label("a_career"),
-            sa.func.coalesce(sa.func.max(sa.case((Review.reviewed, 1), else_=0)), 0).label("reviewed"),
-        )
-        .outerjoin(Review, Review.conversation_id == Turn.conversation_id)
-        .where(*where)
-        .group_by(Turn.conversation_id)
-        .order_by(Turn.conversation_id.desc())
-    )
+            touched = sa.select(Fact.conversation_id).where(Fact.kind == kind, Fact.value == wanted)
+            where.append(c.id.in_(touched))
+    reviewed = sa.func.coalesce(Review.reviewed, False)
     if flag == "unanswered":
-        query = query.having(unanswered_count > 0)
+        where.append(c.unanswered > 0)
     elif flag in ("reviewed", "not-reviewed"):
-        reviewed = sa.func.coalesce(sa.func.max(sa.case((Review.reviewed, 1), else_=0)), 0)
-        query = query.having(reviewed == (1 if flag == "reviewed" else 0))
+        where.append(reviewed.is_(flag == "reviewed"))
     with engine.connect() as conn:
-        rows = conn.execute(query.limit(limit).offset(offset)).all()
+        rows = conn.execute(
+            sa.select(c, reviewed.label("reviewed"))
+            .outerjoin(Review, Review.conversation_id == c.id)
+            .where(*where)
+            .order_by(c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
     return [
         {
-            **{k: v for k, v in r._mapping.items() if k != "sender_id"},
+            "conversation_id": r.id,
             "student": anonymous_id(r.sender_id),
-            "started": dt.datetime.fromtimestamp(r.started, dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "school": r.school,
+            "class_code": r.class_code,
+            "started": dt.datetime.fromtimestamp(r.first_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "messages": r.messages,
+            "unanswered": r.unanswered,
             "reviewed": bool(r.reviewed),
         }
         for r in rows
@@ -262,21 +233,17 @@ def conversations(
 def conversation(engine: Engine, conversation_id: int, scope: Scope) -> dict[str, Any] | None:
     """One conversation to read: its messages in order (student and assistant), with the review; None if
     it does not exist or the user may not see it."""
+    c = Conversation
     with engine.connect() as conn:
-        first = conn.execute(
-            sa.select(Turn.sender_id, Turn.school, Turn.class_code, Turn.lesson_topic)
-            .where(Turn.conversation_id == conversation_id)
-            .order_by(Turn.id)
-            .limit(1)
-        ).first()
+        first = conn.execute(sa.select(c).where(c.id == conversation_id)).first()
         if first is None or not scope.allows(first.school, first.class_code):
             return None
-        if scope.classes is not None and first.class_code is None:
+        if (scope.classes is not None and first.class_code is None) or (
+            scope.schools is not None and first.school is None
+        ):
             return None
         next_start = conn.execute(
-            sa.select(sa.func.min(Turn.conversation_id)).where(
-                Turn.sender_id == first.sender_id, Turn.conversation_id > conversation_id
-            )
+            sa.select(sa.func.min(c.id)).where(c.sender_id == first.sender_id, c.id > conversation_id)
         ).scalar()
         events = conn.execute(
             sa.select(EVENTS.c.type_name, EVENTS.c.data)
@@ -288,14 +255,10 @@ def conversation(engine: Engine, conversation_id: int, scope: Scope) -> dict[str
             )
             .order_by(EVENTS.c.id)
         ).all()
-        turns = {
-            t.id: t
-            for t in conn.execute(
-                sa.select(Turn.id, Turn.intent, Turn.answered, Turn.career).where(
-                    Turn.conversation_id == conversation_id
-                )
-            ).all()
-        }
+        intents = conn.execute(
+            sa.select(Fact.value).where(Fact.conversation_id == conversation_id, Fact.kind == "intent")
+        ).scalars()
+        intents = sorted(intents)
         review = conn.execute(sa.select(Review).where(Review.conversation_id == conversation_id)).first()
     messages = []
     for kind, data in events:
@@ -314,8 +277,8 @@ def conversation(engine: Engine, conversation_id: int, scope: Scope) -> dict[str
         "class_code": first.class_code,
         "lesson_topic": first.lesson_topic,
         "messages": messages,
-        "intents": sorted({t.intent for t in turns.values() if t.intent}),
-        "unanswered": sum(1 for t in turns.values() if not t.answered),
+        "intents": intents,
+        "unanswered": first.unanswered,
         "reviewed": bool(review and review.reviewed),
         "note": review.note if review else "",
     }
@@ -335,31 +298,36 @@ def gatsby(engine: Engine, f: Filters, scope: Scope) -> list[dict[str, Any]]:
     """Per class: what the chats show for Gatsby Benchmarks 2 (careers and labour market information),
     4 (linking curriculum learning to careers) and 5 (interest in encounters with employers), with the
     counts behind each."""
-    where = _where(f, scope)
-    lmi = Turn.topic.in_(LMI_TOPICS)
-    curriculum = sa.or_(Turn.topic.in_(CURRICULUM_TOPICS), Turn.subjects.is_not(None))
-    employers = Turn.topic == "opportunities"
+    c = Conversation
+    where = [*_where(f, scope), c.class_code.is_not(None)]
 
-    def students_where(condition: sa.ColumnElement) -> sa.ColumnElement:
-        return sa.func.count(sa.distinct(sa.case((condition, Turn.sender_id))))
+    def students_with(column: sa.Column) -> sa.ColumnElement:
+        return sa.func.count(sa.distinct(sa.case((column > 0, c.sender_id))))
 
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(
-                Turn.school,
-                Turn.class_code,
-                sa.func.count(sa.distinct(Turn.sender_id)).label("students"),
-                sa.func.count().label("messages"),
-                students_where(lmi).label("b2_students"),
-                sa.func.sum(sa.case((lmi, 1), else_=0)).label("b2_questions"),
-                sa.func.count(sa.distinct(Turn.career)).label("b2_careers"),
-                students_where(curriculum).label("b4_students"),
-                sa.func.sum(sa.case((curriculum, 1), else_=0)).label("b4_questions"),
-                students_where(employers).label("b5_students"),
-                sa.func.sum(sa.case((employers, 1), else_=0)).label("b5_searches"),
+                c.school,
+                c.class_code,
+                sa.func.count(sa.distinct(c.sender_id)).label("students"),
+                sa.func.sum(c.messages).label("messages"),
+                students_with(c.lmi_questions).label("b2_students"),
+                sa.func.sum(c.lmi_questions).label("b2_questions"),
+                students_with(c.curriculum_questions).label("b4_students"),
+                sa.func.sum(c.curriculum_questions).label("b4_questions"),
+                students_with(c.employer_searches).label("b5_students"),
+                sa.func.sum(c.employer_searches).label("b5_searches"),
             )
-            .where(*where, Turn.class_code.is_not(None))
-            .group_by(Turn.school, Turn.class_code)
-            .order_by(Turn.school, Turn.class_code)
+            .where(*where)
+            .group_by(c.school, c.class_code)
+            .order_by(c.school, c.class_code)
         ).all()
-    return [dict(r._mapping) for r in rows]
+        careers = dict(
+            conn.execute(
+                sa.select(c.class_code, sa.func.count(sa.distinct(Fact.value)))
+                .join(Fact, Fact.conversation_id == c.id)
+                .where(*where, Fact.kind == "career")
+                .group_by(c.class_code)
+            ).all()
+        )
+    return [{**r._mapping, "b2_careers": careers.get(r.class_code, 0)} for r in rows]

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from analytics.models import Base, SyncState, Turn
+from analytics.models import Base, Conversation, Fact, SyncState, Turn
 from careers_catalog import settings
 
 EVENTS = sa.table(
@@ -30,6 +33,11 @@ EVENTS = sa.table(
     sa.column("data", sa.Text),
 )
 SYNC_NAME = "turns"
+UNSURE_BELOW = 0.6  # typed messages understood with less confidence than this are worth a look
+# Topics that are evidence for Gatsby Benchmark 2 (careers and labour market information) and 4
+# (linking the curriculum to careers); opportunities are evidence of interest for Benchmark 5.
+LMI_TOPICS = ("what a job is like", "pay", "hours", "future outlook", "routes in", "comparing careers")
+CURRICULUM_TOPICS = ("subjects", "careers from subjects and likes")
 FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 NOT_ANSWERS = frozenset({"action_listen", "action_session_start", "action_extract_slots"})
 # What each intent asks about, for "what students ask about".
@@ -91,13 +99,25 @@ class _Sender:
 class _Batch:
     new: dict[int, dict[str, Any]] = field(default_factory=dict)
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    conversation_of: dict[int, int] = field(default_factory=dict)  # for updated turns
+
+
+_running = threading.Lock()  # one derivation at a time in this process
 
 
 def sync_turns(engine: Engine, batch_size: int = 5000) -> int:
-    """Derive turns from the events not read yet; returns how many turns were added."""
+    """Derive turns from the events not read yet; returns how many turns were added. Another process
+    deriving the same events at the same moment makes this run stop early, changing nothing."""
     if not sa.inspect(engine).has_table("events"):
         return 0
-    ensure_tables(engine)
+    with _running:
+        try:
+            return _sync(engine, batch_size)
+        except sa.exc.IntegrityError:  # another web app process got there first
+            return 0
+
+
+def _sync(engine: Engine, batch_size: int) -> int:
     added = 0
     senders: dict[str, _Sender] = {}
     while True:
@@ -113,10 +133,18 @@ def sync_turns(engine: Engine, batch_size: int = 5000) -> int:
             batch = _Batch()
             for row in rows:
                 _read_event(conn, row, senders, batch)
+            for turn in batch.new.values():
+                turn["needs_review"] = not turn["button"] and (
+                    not turn["answered"] or (turn["confidence"] or 1) < UNSURE_BELOW
+                )
             if batch.new:
                 conn.execute(sa.insert(Turn), list(batch.new.values()))
             for turn_id, changes in batch.updates.items():
-                conn.execute(sa.update(Turn).where(Turn.id == turn_id).values(**changes))
+                if changes.get("answered") is False:
+                    changes["needs_review"] = sa.not_(Turn.button)
+                if changes:
+                    conn.execute(sa.update(Turn).where(Turn.id == turn_id).values(**changes))
+            _update_conversations(conn, batch)
             if last is None:
                 conn.execute(sa.insert(SyncState).values(name=SYNC_NAME, last_event_id=rows[-1].id))
             else:
@@ -160,7 +188,10 @@ def _read_event(conn: Connection, row: Any, senders: dict[str, _Sender], batch: 
         return
     if sender.turn_id is None:
         return
-    changes = batch.new.get(sender.turn_id) or batch.updates.setdefault(sender.turn_id, {})
+    changes = batch.new.get(sender.turn_id)
+    if changes is None:
+        changes = batch.updates.setdefault(sender.turn_id, {})
+        batch.conversation_of[sender.turn_id] = sender.conversation_id or sender.turn_id
     if kind == "action":
         name = row.action_name
         if name in FALLBACK_ACTIONS:
@@ -173,6 +204,49 @@ def _read_event(conn: Connection, row: Any, senders: dict[str, _Sender], batch: 
         changes["career"] = value[:80]
     elif row.action_name == "interest_profile" and isinstance(value, str):
         changes["riasec"] = value[:6]
+
+
+def _update_conversations(conn: Connection, batch: _Batch) -> None:
+    """Add this batch's turns to their conversations' counts and facts."""
+    deltas: dict[int, Counter[str]] = {}
+    firsts: dict[int, dict[str, Any]] = {}
+    facts: set[tuple[int, str, str]] = set()
+    for t in batch.new.values():
+        c = t["conversation_id"]
+        firsts.setdefault(c, t)
+        delta = deltas.setdefault(c, Counter())
+        delta["messages"] += 1
+        delta["unanswered"] += not t["answered"]
+        delta["lmi_questions"] += t["topic"] in LMI_TOPICS
+        delta["curriculum_questions"] += t["topic"] in CURRICULUM_TOPICS or bool(t["subjects"])
+        delta["employer_searches"] += t["topic"] == "opportunities"
+        facts.update((c, kind, t[kind]) for kind in ("topic", "intent", "career") if t[kind])
+        facts.update((c, "subject", s) for s in (t["subjects"] or "").split(",") if s)
+        if t["riasec"]:
+            facts.add((c, "riasec", t["riasec"][0]))
+    for turn_id, changes in batch.updates.items():
+        c = batch.conversation_of[turn_id]
+        if changes.get("answered") is False:
+            deltas.setdefault(c, Counter())["unanswered"] += 1
+        if changes.get("career"):
+            facts.add((c, "career", changes["career"]))
+        if changes.get("riasec"):
+            facts.add((c, "riasec", changes["riasec"][0]))
+    for c, delta in deltas.items():
+        counts = {k: getattr(Conversation, k) + v for k, v in delta.items()}
+        done = conn.execute(sa.update(Conversation).where(Conversation.id == c).values(**counts)).rowcount
+        if not done and c in firsts:
+            t = firsts[c]
+            fields = ("sender_id", "day", "school", "class_code", "lesson_topic", "year_group", "preview")
+            conn.execute(
+                sa.insert(Conversation).values(
+                    id=c, first_at=t["at"], **{k: t[k] for k in fields}, **{k: v for k, v in delta.items()}
+                )
+            )
+    if facts:
+        rows = [{"conversation_id": c, "kind": k, "value": str(v)[:80]} for c, k, v in facts]
+        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(Fact)
+        conn.execute(insert.on_conflict_do_nothing(), rows)
 
 
 def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:

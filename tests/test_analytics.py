@@ -1,0 +1,233 @@
+"""The analytics behind the dashboard, on SQLite and PostgreSQL: turns derived from Rasa's events (once,
+incrementally), the figures advisers see, what each role may see, and dashboard accounts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from analytics import accounts, queries
+from analytics.accounts import AccountError, Scope
+from analytics.models import Conversation, Fact, Turn
+from analytics.sync import conversations_engine, sync_turns
+from tests.conversations import DAY, Ask, History
+
+ADMIN = Scope(None, None)
+OCTOBER = queries.Filters("2026-10-01", "2026-10-31")
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = conversations_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def school_history(engine) -> History:
+    """Two schools; at Demo, class 9X in a maths lesson and a student on her own; a teacher's preview."""
+    h = History(engine)
+    lesson = {"school": "demo", "class_code": "9X", "topic": "subject:Maths", "year_group": 9}
+    h.add(
+        "student-a",
+        [
+            Ask(
+                "what jobs use maths",
+                "ask_careers_for_subjects",
+                "action_suggest_careers",
+                subjects=("Maths",),
+            ),
+            Ask("what does a data scientist do", "ask_career_overview", career="data-scientist"),
+            Ask("how much do they earn", "ask_pay", career="data-scientist"),
+        ],
+        **lesson,
+    )
+    h.add(
+        "student-b",
+        [Ask("can i get paid to play minecraft", "nlu_fallback", "action_fallback", confidence=0.2)],
+        **lesson,
+    )
+    h.add("student-b", [Ask("how do i become a vet", "ask_routes", career="vet")], at=DAY + 86400, **lesson)
+    h.add(
+        "student-c",
+        [Ask("any work experience near L3", "find_opportunities", "action_find_opportunities")],
+        school="demo",
+    )
+    h.add(
+        "teacher-preview",
+        [Ask("what does a vet do", "ask_career_overview", career="vet")],
+        preview=True,
+        **lesson,
+    )
+    h.add(
+        "student-d",
+        [Ask("i have no idea", "start_quiz", "interest_quiz_form", riasec="IA")],
+        school="riverside",
+    )
+    h.write()
+    sync_turns(engine)
+    return h
+
+
+def test_turns_are_derived_once_and_later_events_add_to_them(engine):
+    h = History(engine)
+    h.add(
+        "s1", [Ask("what does a vet do", "ask_career_overview", career="vet")], school="demo", class_code="9X"
+    )
+    h.write()
+    assert sync_turns(engine) == 1
+    assert sync_turns(engine) == 0  # nothing new: nothing changes
+    h.add("s1", [Ask("blah blah wibble", "nlu_fallback", "action_fallback", confidence=0.1)], school="demo")
+    h.write()
+    assert sync_turns(engine) == 1
+    with engine.connect() as conn:
+        turns = conn.execute(sa.select(Turn).order_by(Turn.id)).all()
+        conversations = conn.execute(sa.select(Conversation).order_by(Conversation.id)).all()
+        facts = set(conn.execute(sa.select(Fact.kind, Fact.value)).all())
+    first, second = turns
+    assert (first.school, first.class_code, first.career, first.action) == (
+        "demo",
+        "9X",
+        "vet",
+        "action_career_info",
+    )
+    assert first.answered and not first.needs_review and first.topic == "what a job is like"
+    assert not second.answered and second.needs_review and second.topic == "not understood"
+    assert [(c.messages, c.unanswered) for c in conversations] == [(1, 0), (1, 1)]
+    assert {("career", "vet"), ("topic", "what a job is like"), ("intent", "nlu_fallback")} <= facts
+
+
+def test_a_turn_whose_events_span_two_batches_still_gets_its_answer_and_career(engine):
+    h = History(engine)
+    h.add(
+        "s1",
+        [
+            Ask("what does a nurse do", "ask_career_overview", career="nurse"),
+            Ask("pay?", "ask_pay", career="nurse"),
+        ],
+    )
+    h.write()
+    sync_turns(engine, batch_size=3)  # every turn's events are cut across batches
+    with engine.connect() as conn:
+        turns = conn.execute(sa.select(Turn.action, Turn.career).order_by(Turn.id)).all()
+        conversation = conn.execute(sa.select(Conversation.messages)).scalar_one()
+    assert turns == [("action_career_info", "nurse"), ("action_career_info", "nurse")]
+    assert conversation == 2
+
+
+def test_overview_counts_conversations_students_and_answers_and_leaves_out_previews(engine, school_history):
+    figures = queries.overview(engine, OCTOBER, ADMIN)
+    assert figures["conversations"] == 5 and figures["students"] == 4 and figures["messages"] == 7
+    assert figures["returning_students"] == 1  # student b came back the next day
+    assert figures["answered_share"] == round(6 / 7, 3)
+    assert [d["day"] for d in figures["by_day"]] == ["2026-10-05", "2026-10-06"]
+    outside = queries.overview(engine, queries.Filters("2026-11-01", "2026-11-30"), ADMIN)
+    assert outside["messages"] == 0 and outside["answered_share"] is None
+
+
+def test_each_role_sees_only_its_schools_or_classes(engine, school_history):
+    adviser = Scope(frozenset({"riverside"}), None)
+    teacher = Scope(frozenset({"demo"}), frozenset({"9X"}))
+    assert queries.overview(engine, OCTOBER, adviser)["students"] == 1
+    assert queries.overview(engine, OCTOBER, teacher)["students"] == 2  # a and b, in class 9X
+    assert {r["class_code"] for r in queries.conversations(engine, OCTOBER, teacher)} == {"9X"}
+    student_c = next(
+        r
+        for r in queries.conversations(engine, OCTOBER, ADMIN)
+        if r["class_code"] is None and r["school"] == "demo"
+    )
+    assert queries.conversation(engine, student_c["conversation_id"], teacher) is None
+    assert queries.conversation(engine, student_c["conversation_id"], adviser) is None
+    assert queries.conversation(engine, student_c["conversation_id"], ADMIN) is not None
+
+
+def test_what_students_ask_about_counts_students_per_career_subject_topic_and_quiz(engine, school_history):
+    asked = queries.asks(engine, OCTOBER, ADMIN)
+    assert asked["careers"] == [("data-scientist", 1), ("vet", 1)]  # the teacher's preview is not counted
+    assert asked["subjects"] == [("Maths", 1)]
+    assert ("pay", 1) in asked["topics"] and ("not understood", 1) in asked["topics"]
+    assert asked["riasec"] == [("I", 1)]
+    assert asked["opportunity_students"] == 1 and asked["opportunity_searches"] == 1
+
+
+def test_unanswered_messages_are_grouped_and_export_as_nlu_training_data(engine):
+    h = History(engine)
+    for n, text in enumerate(["how do i become a youtuber", "How do I become a YouTuber??", "asdfghjkl"]):
+        h.add(f"s{n}", [Ask(text, "nlu_fallback", "action_fallback", confidence=0.2)], school="demo")
+    h.add("s9", [Ask("/ask_pay", "ask_pay", confidence=0.3)], school="demo")  # a button, never listed
+    h.add("s8", [Ask("wat r apprenticeships", "education", "utter_education", confidence=0.5)], school="demo")
+    h.write()
+    sync_turns(engine)
+    groups = queries.unanswered(engine, OCTOBER, ADMIN)
+    assert [g.count for g in groups] == [2, 1, 1]
+    assert {g.example for g in groups[1:]} == {"asdfghjkl", "wat r apprenticeships"}  # unsure counts too
+    exported = yaml.safe_load(queries.nlu_training_data(groups))
+    assert exported["version"] == "3.1"
+    assert exported["nlu"][0]["intent"] == "review_001"
+    assert "How do I become a YouTuber??" in exported["nlu"][0]["examples"]
+
+
+def test_a_conversation_reads_in_order_and_keeps_its_review(engine, school_history):
+    row = next(r for r in queries.conversations(engine, OCTOBER, ADMIN) if r["messages"] == 3)
+    found = queries.conversation(engine, row["conversation_id"], ADMIN)
+    assert [m["from"] for m in found["messages"]] == ["student", "assistant"] * 3
+    assert found["messages"][0]["text"] == "what jobs use maths"
+    assert row["student"] == found["student"] and len(found["student"]) == 8 and "student-a" not in str(found)
+    queries.save_review(engine, row["conversation_id"], True, "Asked good follow-ups.", "adviser1")
+    again = queries.conversation(engine, row["conversation_id"], ADMIN)
+    assert again["reviewed"] and again["note"] == "Asked good follow-ups."
+    assert [r["conversation_id"] for r in queries.conversations(engine, OCTOBER, ADMIN, flag="reviewed")] == [
+        row["conversation_id"]
+    ]
+    assert len(queries.conversations(engine, OCTOBER, ADMIN, flag="unanswered")) == 1
+    assert len(queries.conversations(engine, OCTOBER, ADMIN, career="vet")) == 1  # the preview is left out
+
+
+def test_gatsby_evidence_per_class(engine, school_history):
+    (row,) = queries.gatsby(engine, OCTOBER, ADMIN)  # only class 9X had lessons
+    assert (row["school"], row["class_code"], row["students"]) == ("demo", "9X", 2)
+    assert (row["b2_students"], row["b2_questions"], row["b2_careers"]) == (2, 3, 2)
+    assert (row["b4_students"], row["b4_questions"]) == (1, 1)
+    assert row["b5_students"] == 0
+
+
+def test_accounts_hash_passwords_check_them_and_expire_sessions(engine):
+    adviser = accounts.create_user(engine, "adviser1", "a long enough password", "adviser", ["demo"])
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("select password_hash from analytics_users")).scalar_one()
+    assert stored.startswith("$argon2") and "a long enough password" not in stored
+    assert accounts.authenticate(engine, "adviser1", "a long enough password") == adviser
+    assert accounts.authenticate(engine, "adviser1", "wrong password!!") is None
+    assert accounts.authenticate(engine, "nobody", "a long enough password") is None
+    token, csrf = accounts.start_session(engine, adviser)
+    assert accounts.session_account(engine, token) == (adviser, csrf)
+    later = time.time() + accounts.SESSION_HOURS * 3600 + 1
+    assert accounts.session_account(engine, token, now=later) is None
+    accounts.end_session(engine, token)
+    assert accounts.session_account(engine, token) is None
+    assert adviser.scope == Scope(frozenset({"demo"}), None)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("ab", "a long enough password", "admin"), "username"),
+        (("teacher1", "short", "teacher", ["demo"], ["9X"]), "at least 10"),
+        (("teacher2", "a long enough password", "teacher", ["demo"]), "class code"),
+        (("adviser2", "a long enough password", "adviser"), "school"),
+        (("t3", "a long enough password", "teacher", ["demo"], ["<b>"]), "class codes"),
+        (("boss", "a long enough password", "overlord"), "role"),
+    ],
+)
+def test_accounts_that_would_not_work_are_refused_with_the_reason(engine, args, says):
+    with pytest.raises(AccountError, match=says):
+        accounts.create_user(engine, *args)
+
+
+def test_a_username_is_taken_once(engine):
+    accounts.create_user(engine, "admin1", "a long enough password", "admin")
+    with pytest.raises(AccountError, match="taken"):
+        accounts.create_user(engine, "admin1", "another long password", "admin")
