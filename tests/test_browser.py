@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from analytics import accounts
+from analytics.sync import conversations_engine
 from bench.common import ROOT, Assistant, running_web_app
 from tests.fake_apis import FakeApis, serve_fake_apis
 
@@ -33,6 +35,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 ANSWER_TIMEOUT_MS = 30_000
+DASHBOARD_PASSWORD = "a long enough password"
 RASA_OWN_METADATA = {"model_id", "assistant_id"}  # what Rasa adds to each message's metadata
 
 
@@ -95,7 +98,10 @@ def web(
 ) -> Iterator[str]:
     """The web app in front of the real assistant; the school site may embed the demo school's chat."""
     folder = tmp_path_factory.mktemp("web_real")
-    env = {"SCHOOLS_FILE": str(_schools_file(folder, school_site))}
+    env = {
+        "SCHOOLS_FILE": str(_schools_file(folder, school_site)),
+        "TRACKER_DATABASE_URL": servers.tracker_url,
+    }
     with running_web_app(folder, servers.rasa_url, env) as url:
         yield url
 
@@ -315,6 +321,60 @@ def test_no_serious_or_critical_accessibility_problems(web, open_context, path):
     elif path == "/teacher":
         expect(page.frame_locator("#preview").locator(".message").first).to_be_visible()
     assert axe_violations(page) == []
+
+
+# --- the advisers' dashboard, after real conversations -------------------------------------------------
+def _sign_in(page, web: str, username: str) -> None:
+    page.goto(f"{web}/dashboard")
+    expect(page.get_by_role("heading", name="Sign in to the dashboard")).to_be_visible()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DASHBOARD_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+
+
+def test_an_adviser_sees_a_lessons_conversations_counted_reviewable_and_exportable(
+    web, servers, open_context
+):
+    lesson = open_context.new_page()
+    lesson.goto(f"{web}/lesson/demo?topic=subject:Maths&activity=Find+three&year=10&class=DASH-1")
+    expect(bot_messages(lesson)).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
+    ask(lesson, "what does a vet do")
+    engine = conversations_engine(servers.tracker_url)
+    accounts.create_user(engine, "adviser-browser", DASHBOARD_PASSWORD, "adviser", ["demo"])
+    accounts.create_user(engine, "teacher-browser", DASHBOARD_PASSWORD, "teacher", ["demo"], ["OTHER-1"])
+    engine.dispose()
+
+    page = open_context.new_page()
+    _sign_in(page, web, "adviser-browser")
+    page.get_by_label("Class code").fill("DASH-1")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".figures")).to_contain_text("Students1")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Gatsby evidence").click()
+    expect(page.get_by_role("cell", name="DASH-1", exact=True)).to_be_visible()  # the filter carried over
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    assert "DASH-1" in Path(download.value.path()).read_text()
+    page.get_by_role("link", name="Conversations").click()
+    page.get_by_role("link", name="Read").first.click()
+    expect(page.locator(".transcript")).to_contain_text("what does a vet do")
+    page.get_by_label("Reviewed").check()
+    page.get_by_label("Note").fill("Interested in animal careers: suggest the vet nurse insight day.")
+    page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_role("status")).to_have_text("Saved.")
+    assert axe_violations(page) == []
+    for name in ("What students ask", "Not answered"):
+        page.get_by_role("link", name=name).click()
+        assert axe_violations(page) == [], name
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in to the dashboard")).to_be_visible()
+    assert axe_violations(page) == []
+
+    _sign_in(page, web, "teacher-browser")
+    page.goto(f"{web}/dashboard/gatsby?class=DASH-1")  # another teacher's class, by editing the address
+    expect(page.get_by_text("You can only see your own school's or classes' conversations.")).to_be_visible()
+    expect(page.get_by_role("cell", name="DASH-1")).to_have_count(0)
 
 
 # --- with the Rasa stand-in -------------------------------------------------------------------------------
