@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
 
 from analytics.accounts import Scope
@@ -152,14 +152,18 @@ def unanswered(engine: Engine, f: Filters, scope: Scope, limit: int = 2000) -> l
             .limit(limit)
         ).all()
     groups: list[list[tuple[str, str]]] = []
+    keys: list[str] = []  # each group's first message, lower-cased, to compare with
+    group_of: dict[str, int] = {}  # a message seen before goes where it went then
     for text, day in rows:
         cleaned = " ".join(text.split())
-        for group in groups:
-            if fuzz.token_set_ratio(group[0][0].lower(), cleaned.lower()) >= SIMILAR_AT:
-                group.append((cleaned, day))
-                break
-        else:
-            groups.append([(cleaned, day)])
+        key = cleaned.lower()
+        if key not in group_of:
+            match = process.extractOne(key, keys, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR_AT)
+            group_of[key] = match[2] if match else len(keys)
+            if not match:
+                keys.append(key)
+                groups.append([])
+        groups[group_of[key]].append((cleaned, day))
     out = [
         UnansweredGroup(g[0][0], tuple(dict.fromkeys(t for t, _ in g)), len(g), max(d for _, d in g))
         for g in groups
