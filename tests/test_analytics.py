@@ -3,6 +3,7 @@ incrementally), the figures advisers see, what each role may see, and dashboard 
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 import yaml
 
 from analytics import accounts, queries
+from analytics.__main__ import main as analytics_command
 from analytics.accounts import AccountError, Scope
 from analytics.models import Conversation, Fact, Turn
 from analytics.sync import conversations_engine, sync_turns
@@ -231,3 +233,16 @@ def test_a_username_is_taken_once(engine):
     accounts.create_user(engine, "admin1", "a long enough password", "admin")
     with pytest.raises(AccountError, match="taken"):
         accounts.create_user(engine, "admin1", "another long password", "admin")
+
+
+def test_the_first_administrator_is_created_from_the_command_line(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert analytics_command(["create-admin", "head-of-careers", "--password-stdin"]) == 0
+    assert "Created administrator head-of-careers" in capsys.readouterr().out
+    engine = conversations_engine(url)
+    assert accounts.authenticate(engine, "head-of-careers", "a long enough password").role == "admin"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert analytics_command(["create-admin", "someone-else", "--password-stdin"]) == 1
+    assert "at least 10 characters" in capsys.readouterr().err
