@@ -175,6 +175,10 @@ def test_an_administrator_adds_and_removes_users_and_bad_entries_are_explained(s
     form = {"csrf": csrf_of(page), "username": "teacher2", "password": PASSWORD, "role": "teacher"}
     bad = admin.post(f"{web}/dashboard/users", data={**form, "schools": "demo"}, timeout=10)
     assert bad.status_code == 400 and "class code" in bad.text
+    unknown = admin.post(
+        f"{web}/dashboard/users", data={**form, "schools": "atlantis", "classes": "1A"}, timeout=10
+    )
+    assert unknown.status_code == 400 and "no school with the id atlantis" in unknown.text
     good = admin.post(
         f"{web}/dashboard/users", data={**form, "schools": "demo", "classes": "11z"}, timeout=10
     )

@@ -305,13 +305,17 @@ async def users(request: Request, account: Account, csrf: str) -> Response:
                 await anyio.to_thread.run_sync(accounts.delete_user, engine, user_id)
                 message = "User deleted."
             else:
+                schools = [s.strip() for s in str(form.get("schools", "")).split(",") if s.strip()]
+                unknown = [s for s in schools if s not in request.app.state.chat.schools]
+                if unknown:
+                    raise AccountError(f"no school with the id {', '.join(unknown)} in the schools file")
                 created = await anyio.to_thread.run_sync(
                     lambda: accounts.create_user(
                         engine,
                         str(form.get("username", "")).strip(),
                         str(form.get("password", "")),
                         str(form.get("role", "")),
-                        [s.strip() for s in str(form.get("schools", "")).split(",") if s.strip()],
+                        schools,
                         [c.strip() for c in str(form.get("classes", "")).split(",") if c.strip()],
                     )
                 )
