@@ -106,12 +106,19 @@ def asks(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
     as the number of students whose conversations touched on it."""
     kinds = ("career", "subject", "topic", "riasec", "intent")
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(Fact.kind, Fact.value, sa.func.count(sa.distinct(Conversation.sender_id)))
-            .join(Conversation, Conversation.id == Fact.conversation_id)
-            .where(*_where(f, scope), Fact.kind.in_(kinds))
-            .group_by(Fact.kind, Fact.value)
-        ).all()
+        where = [Fact.kind.in_(kinds), *_where(f, scope, Fact)]
+        if conn.dialect.name == "postgresql":  # hashing each student once beats PostgreSQL's sorted DISTINCT
+            pairs = sa.select(Fact.kind, Fact.value, Fact.sender_id).where(*where).distinct().subquery()
+            query = sa.select(pairs.c.kind, pairs.c.value, sa.func.count()).group_by(
+                pairs.c.kind, pairs.c.value
+            )
+        else:  # SQLite counts distinct students fastest straight off the index, in order
+            query = (
+                sa.select(Fact.kind, Fact.value, sa.func.count(sa.distinct(Fact.sender_id)))
+                .where(*where)
+                .group_by(Fact.kind, Fact.value)
+            )
+        rows = conn.execute(query).all()
         searches = conn.execute(
             sa.select(sa.func.coalesce(sa.func.sum(Conversation.employer_searches), 0)).where(
                 *_where(f, scope)
@@ -326,12 +333,12 @@ def gatsby(engine: Engine, f: Filters, scope: Scope) -> list[dict[str, Any]]:
             .group_by(c.school, c.class_code)
             .order_by(c.school, c.class_code)
         ).all()
-        careers = dict(
-            conn.execute(
-                sa.select(c.class_code, sa.func.count(sa.distinct(Fact.value)))
-                .join(Fact, Fact.conversation_id == c.id)
-                .where(*where, Fact.kind == "career")
-                .group_by(c.class_code)
-            ).all()
-        )
-    return [{**r._mapping, "b2_careers": careers.get(r.class_code, 0)} for r in rows]
+        careers = {
+            (school, class_code): n
+            for school, class_code, n in conn.execute(
+                sa.select(Fact.school, Fact.class_code, sa.func.count(sa.distinct(Fact.value)))
+                .where(Fact.kind == "career", Fact.class_code.is_not(None), *_where(f, scope, Fact))
+                .group_by(Fact.school, Fact.class_code)
+            )
+        }
+    return [{**r._mapping, "b2_careers": careers.get((r.school, r.class_code), 0)} for r in rows]

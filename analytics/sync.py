@@ -206,6 +206,9 @@ def _read_event(conn: Connection, row: Any, senders: dict[str, _Sender], batch: 
         changes["riasec"] = value[:6]
 
 
+_SHARED = ("sender_id", "day", "school", "class_code", "lesson_topic", "preview")  # conversation -> facts
+
+
 def _update_conversations(conn: Connection, batch: _Batch) -> None:
     """Add this batch's turns to their conversations' counts and facts."""
     deltas: dict[int, Counter[str]] = {}
@@ -232,19 +235,24 @@ def _update_conversations(conn: Connection, batch: _Batch) -> None:
             facts.add((c, "career", changes["career"]))
         if changes.get("riasec"):
             facts.add((c, "riasec", changes["riasec"][0]))
+    known = {c: {k: t[k] for k in _SHARED} for c, t in firsts.items()}
     for c, delta in deltas.items():
         counts = {k: getattr(Conversation, k) + v for k, v in delta.items()}
         done = conn.execute(sa.update(Conversation).where(Conversation.id == c).values(**counts)).rowcount
         if not done and c in firsts:
             t = firsts[c]
-            fields = ("sender_id", "day", "school", "class_code", "lesson_topic", "year_group", "preview")
             conn.execute(
                 sa.insert(Conversation).values(
-                    id=c, first_at=t["at"], **{k: t[k] for k in fields}, **{k: v for k, v in delta.items()}
+                    id=c, first_at=t["at"], year_group=t["year_group"], **known[c], **dict(delta)
                 )
             )
+    earlier = {c for c, _, _ in facts} - known.keys()  # conversations begun in an earlier batch
+    if earlier:
+        columns = [getattr(Conversation, k) for k in _SHARED]
+        for row in conn.execute(sa.select(Conversation.id, *columns).where(Conversation.id.in_(earlier))):
+            known[row.id] = {k: getattr(row, k) for k in _SHARED}
     if facts:
-        rows = [{"conversation_id": c, "kind": k, "value": str(v)[:80]} for c, k, v in facts]
+        rows = [{"conversation_id": c, "kind": k, "value": str(v)[:80], **known[c]} for c, k, v in facts]
         insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(Fact)
         conn.execute(insert.on_conflict_do_nothing(), rows)
 
