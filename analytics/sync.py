@@ -33,6 +33,7 @@ EVENTS = sa.table(
     sa.column("data", sa.Text),
 )
 SYNC_NAME = "turns"
+WORK_MEM = "32MB"  # per sort, per dashboard query on PostgreSQL
 UNSURE_BELOW = 0.6  # typed messages understood with less confidence than this are worth a look
 # Topics that are evidence for Gatsby Benchmark 2 (careers and labour market information) and 4
 # (linking the curriculum to careers); opportunities are evidence of interest for Benchmark 5.
@@ -84,8 +85,15 @@ def conversations_engine(url: str | None = None) -> Engine:
         engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
     else:
         engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        sa.event.listen(engine, "connect", _room_to_count)
     ensure_tables(engine)
     return engine
+
+
+def _room_to_count(dbapi_connection, _record) -> None:  # noqa: ANN001
+    """Let PostgreSQL count a school year's distinct students in memory rather than on disk."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET work_mem = '{WORK_MEM}'")
 
 
 @dataclass
