@@ -2,7 +2,9 @@
 
 Pages: ``/demo`` (a school page with the chat, as a school would embed it), ``/teacher`` (set up a lesson
 and copy its snippet or link), ``/lesson/{school}`` (the chat on a page of its own, for a lesson link or
-an iframe) and ``/plan`` (the printable careers plan). The widget's script and styles are static files.
+an iframe) and ``/plan`` (the printable careers plan). The widget's script and styles are static files;
+its API is in ``web/chat.py`` and the advisers' dashboard in ``web/dashboard.py``. While the app runs, a
+background task keeps the dashboard's tables up to date from Rasa's events.
 """
 
 from __future__ import annotations
