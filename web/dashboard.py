@@ -33,6 +33,10 @@ MAX_UPLOAD_BYTES = 2_000_000
 Handler = Callable[[Request, Account, str], Awaitable[Response]]
 
 
+class Refused(Exception):
+    """The signed-in user may not see what was asked for; the message says why."""
+
+
 def _engine(request: Request) -> Engine:
     return request.app.state.conversations
 
@@ -56,7 +60,10 @@ def signed_in(*roles: str) -> Callable[[Handler], Callable[[Request], Awaitable[
                 if form.get("csrf") != csrf:
                     return _refused(account, "This form has expired: go back, reload the page and try again.")
             await anyio.to_thread.run_sync(sync_turns, engine)
-            return await handler(request, account, csrf)
+            try:
+                return await handler(request, account, csrf)
+            except Refused as refusal:
+                return _refused(account, str(refusal))
 
         return endpoint
 
@@ -67,8 +74,9 @@ def _refused(account: Account, why: str) -> Response:
     return page("dashboard/refused.html", status=403, account=account, why=why)
 
 
-def _filters(request: Request, account: Account) -> queries.Filters | Response:
-    """The filters in the query string, checked against what the user may see."""
+def _filters(request: Request, account: Account) -> queries.Filters:
+    """The filters in the query string; raises :class:`Refused` if they reach beyond what the user may
+    see."""
     q = request.query_params
     default = queries.Filters.last_days(30)
     date_from = q.get("from") if DATE.match(q.get("from", "")) else default.date_from
@@ -76,7 +84,7 @@ def _filters(request: Request, account: Account) -> queries.Filters | Response:
     school = q.get("school") or None
     class_code = (q.get("class") or "").upper() or None
     if not account.scope.allows(school, class_code):
-        return _refused(account, "You can only see your own school's or classes' conversations.")
+        raise Refused("You can only see your own school's or classes' conversations.")
     return queries.Filters(date_from, date_to, school, class_code, q.get("lesson") or None)
 
 
@@ -154,8 +162,6 @@ async def logout(request: Request, account: Account, csrf: str) -> Response:
 @signed_in()
 async def overview(request: Request, account: Account, csrf: str) -> Response:
     f = _filters(request, account)
-    if isinstance(f, Response):
-        return f
     figures = await anyio.to_thread.run_sync(queries.overview, _engine(request), f, account.scope)
     if request.query_params.get("format") == "csv":
         rows = [[d["day"], d["conversations"], d["students"], d["messages"]] for d in figures["by_day"]]
@@ -166,8 +172,6 @@ async def overview(request: Request, account: Account, csrf: str) -> Response:
 @signed_in()
 async def asks(request: Request, account: Account, csrf: str) -> Response:
     f = _filters(request, account)
-    if isinstance(f, Response):
-        return f
     figures = await anyio.to_thread.run_sync(queries.asks, _engine(request), f, account.scope)
     table = request.query_params.get("table")
     if request.query_params.get("format") == "csv" and table in ("careers", "subjects", "topics", "riasec"):
@@ -179,8 +183,6 @@ async def asks(request: Request, account: Account, csrf: str) -> Response:
 @signed_in()
 async def unanswered(request: Request, account: Account, csrf: str) -> Response:
     f = _filters(request, account)
-    if isinstance(f, Response):
-        return f
     groups = await anyio.to_thread.run_sync(queries.unanswered, _engine(request), f, account.scope)
     wanted = request.query_params.get("format")
     if wanted == "nlu":
@@ -198,8 +200,6 @@ async def unanswered(request: Request, account: Account, csrf: str) -> Response:
 @signed_in()
 async def conversation_list(request: Request, account: Account, csrf: str) -> Response:
     f = _filters(request, account)
-    if isinstance(f, Response):
-        return f
     q = request.query_params
     page_number = max(int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1, 1)
     choice = {
@@ -235,7 +235,7 @@ async def conversation_detail(request: Request, account: Account, csrf: str) -> 
     conversation_id = int(request.path_params["conversation_id"])
     found = await anyio.to_thread.run_sync(queries.conversation, engine, conversation_id, account.scope)
     if found is None:
-        return _refused(account, "That conversation doesn't exist or isn't one you can see.")
+        raise Refused("That conversation doesn't exist or isn't one you can see.")
     if request.method == "POST":
         form = await request.form()
         reviewed, note = form.get("reviewed") == "yes", str(form.get("note", ""))
@@ -255,8 +255,6 @@ async def conversation_detail(request: Request, account: Account, csrf: str) -> 
 @signed_in()
 async def gatsby(request: Request, account: Account, csrf: str) -> Response:
     f = _filters(request, account)
-    if isinstance(f, Response):
-        return f
     rows = await anyio.to_thread.run_sync(queries.gatsby, _engine(request), f, account.scope)
     if request.query_params.get("format") == "csv":
         header = list(rows[0]) if rows else ["school", "class_code", "students"]
