@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 from sqlalchemy.engine import Engine
@@ -113,7 +114,7 @@ def _context(
         "filters": f,
         "schools": visible,
         "classes": account.classes if account.role == "teacher" else (),
-        "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
+        "query": urlencode({k: v for k, v in query.items() if v}),
         "path": request.url.path,
         **more,
     }
