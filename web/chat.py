@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,39 +64,43 @@ def _cors_headers(request: Request, school: School, settings: ChatSettings) -> d
     return None
 
 
-def _school_and_cors(
-    request: Request, settings: ChatSettings
-) -> tuple[School, dict[str, str]] | JSONResponse:
-    # A refusal may be read by the page, so that the widget can say why it cannot chat; a refused
-    # preflight still stops the browser from sending any message.
-    origin = request.headers.get("origin")
-    readable = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
-    school = settings.schools.get(request.path_params["school"])
-    if school is None:
-        return _error("This school is not set up for the careers chat.", 404, readable)
-    headers = _cors_headers(request, school, settings)
-    if headers is None:
-        return _error(f"This website is not set up to use {school.name}'s careers chat.", 403, readable)
-    return school, headers
+SchoolHandler = Callable[[Request, ChatSettings, School, dict[str, str]], Awaitable[Response]]
 
 
-async def preflight(request: Request) -> Response:
-    settings: ChatSettings = request.app.state.chat
-    found = _school_and_cors(request, settings)
-    if isinstance(found, JSONResponse):
-        return found
-    _, headers = found
+def for_school(handler: SchoolHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap an endpoint of ``/api/chat/{school}`` so that it runs only for a school that is set up and
+    an origin that school allows, and gets the school and the CORS headers for its answer."""
+
+    async def endpoint(request: Request) -> Response:
+        settings: ChatSettings = request.app.state.chat
+        # A refusal may be read by the page, so that the widget can say why it cannot chat; a refused
+        # preflight still stops the browser from sending any message.
+        origin = request.headers.get("origin")
+        readable = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
+        school = settings.schools.get(request.path_params["school"])
+        if school is None:
+            return _error("This school is not set up for the careers chat.", 404, readable)
+        headers = _cors_headers(request, school, settings)
+        if headers is None:
+            return _error(f"This website is not set up to use {school.name}'s careers chat.", 403, readable)
+        return await handler(request, settings, school, headers)
+
+    return endpoint
+
+
+@for_school
+async def preflight(
+    request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
+) -> Response:
     headers |= {"Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Content-Type"}
     return Response(status_code=204, headers=headers | {"Access-Control-Max-Age": "600"})
 
 
-async def config(request: Request) -> Response:
+@for_school
+async def config(
+    request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
+) -> Response:
     """How the chat looks for this school, and what the lesson in the query (``topic``) opens on."""
-    settings: ChatSettings = request.app.state.chat
-    found = _school_and_cors(request, settings)
-    if isinstance(found, JSONResponse):
-        return found
-    school, headers = found
     body: dict[str, Any] = {"school": school.name, "colour": school.colour, "greeting": school.greeting}
     topic = settings.topics.get(request.query_params.get("topic", ""))
     if topic is not None:
@@ -122,13 +127,9 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     return kept
 
 
-async def send(request: Request) -> Response:
+@for_school
+async def send(request: Request, settings: ChatSettings, school: School, headers: dict[str, str]) -> Response:
     """One student message in, the assistant's replies out."""
-    settings: ChatSettings = request.app.state.chat
-    found = _school_and_cors(request, settings)
-    if isinstance(found, JSONResponse):
-        return found
-    school, headers = found
     try:
         body = await request.json()
     except ValueError:
