@@ -3,9 +3,11 @@ class codes, and what the chat sends to the assistant to open on a topic."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
+
+from bot.actions.messages import payload
+from careers_catalog.discovery import DIGITAL
 
 YEAR_GROUPS = tuple(range(7, 14))
 # Class codes avoid letters and digits that are easy to misread on a board (0/O, 1/I/L).
@@ -20,15 +22,11 @@ class Topic:
     activities: tuple[str, ...]  # starter activities the teacher can pick
 
 
-def _payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
-
-
 def subject_topic(subject: str) -> Topic:
     return Topic(
         f"subject:{subject}",
         f"Careers that use {subject}",
-        _payload("ask_careers_for_subjects", subject=subject),
+        payload("ask_careers_for_subjects", subject=subject),
         (
             f"Find three careers that use {subject}.",
             f"Pick one career that uses {subject}: what does it pay, and how do you get in?",
@@ -41,7 +39,7 @@ GENERAL_TOPICS = (
     Topic(
         "tech",
         "Careers in tech",
-        _payload("ask_careers_for_subjects", sector="digital"),
+        payload("ask_careers_for_subjects", sector=DIGITAL),
         (
             "Find two tech careers and compare their pay and hours.",
             "Find a tech career you can start with an apprenticeship.",
@@ -51,7 +49,7 @@ GENERAL_TOPICS = (
     Topic(
         "quiz",
         "What suits me? (interests quiz)",
-        _payload("start_quiz"),
+        payload("start_quiz"),
         (
             "Take the quiz, then save two careers it suggests to your plan.",
             "Take the quiz and write down one career that surprised you.",
@@ -60,13 +58,13 @@ GENERAL_TOPICS = (
     Topic(
         "role-models",
         "Role models",
-        _payload("ask_role_models"),
+        payload("ask_role_models"),
         ("Find a role model whose route in was different from what you expected.",),
     ),
     Topic(
         "opportunities",
         "Work experience near our school",
-        _payload("find_opportunities"),
+        payload("find_opportunities"),
         ("Find one opportunity near our school you could apply for this year.",),
     ),
 )
@@ -88,5 +86,5 @@ def opening_for(topic: Topic, school_area: str | None) -> str:
     """What the chat sends to open a lesson on ``topic``: opportunities open on the school's own area
     (the first part of its postcode) when the school has one."""
     if topic.key == "opportunities" and school_area:
-        return _payload("find_opportunities", location=school_area)
+        return payload("find_opportunities", location=school_area)
     return topic.opening
