@@ -72,21 +72,17 @@ TOPIC_OF_INTENT = {
 }
 
 
-def ensure_tables(engine: Engine) -> None:
-    """Create the analytics tables that are missing (Rasa creates its own ``events`` table)."""
-    Base.metadata.create_all(engine)
-
-
 def conversations_engine(url: str | None = None) -> Engine:
     """An engine on the conversations database (default: ``TRACKER_DATABASE_URL``), with the analytics
-    tables created. SQLite waits up to 15 s for Rasa's writes to finish rather than failing."""
+    tables that are missing created (Rasa creates its own ``events`` table). SQLite waits up to 15 s for
+    Rasa's writes to finish rather than failing."""
     url = url or settings.tracker_database_url()
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
     else:
         engine = sa.create_engine(url, future=True, pool_pre_ping=True)
         sa.event.listen(engine, "connect", _room_to_count)
-    ensure_tables(engine)
+    Base.metadata.create_all(engine)
     return engine
 
 
