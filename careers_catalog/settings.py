@@ -56,7 +56,14 @@ def tracker_database_url() -> str:
     """The conversations database (Rasa's SQL tracker store, and the dashboard's tables beside it):
     ``TRACKER_DATABASE_URL``, or a SQLite file under ``var/``."""
     url = os.environ.get("TRACKER_DATABASE_URL")
-    if url and url != "sqlite:///var/tracker.db":
-        return url
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'tracker.db'}"  # the Makefile's relative default, made absolute
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    relative = url.removeprefix("sqlite:///")
+    if url.startswith("sqlite:///") and not relative.startswith("/"):
+        # Rasa opens a relative SQLite path from the project folder (where `make run` starts it); the
+        # web app may run from anywhere, so it resolves the path from there too.
+        path = PROJECT_ROOT / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    return url
