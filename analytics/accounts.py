@@ -4,6 +4,7 @@ teacher sees their own classes. :class:`Scope` is what a user may see, applied t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -23,7 +24,13 @@ SESSION_HOURS = 8  # a school day; signing in again after that is cheap
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{3,80}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a real password, for timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown usernames against, so that they take as long as known ones; made on
+    the first sign-in rather than whenever this module is imported."""
+    return _hasher.hash("not a real password, for timing")
 
 
 class AccountError(ValueError):
@@ -125,7 +132,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Account | None
     with engine.connect() as conn:
         user = conn.execute(sa.select(User).where(User.username == username)).first()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return _account(user) if user else None
