@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import dashboard, matching, nlu, opportunities, search, serve, widget
+from bench import dashboard, matching, nlu, opportunities, safeguarding, search, serve, widget
 
 
 def main() -> None:
@@ -15,6 +15,7 @@ def main() -> None:
     matching.main()
     opportunities.main(rounds=300 if args.quick else 2000)
     nlu.main()
+    safeguarding.main()
     serve.main(rounds=3 if args.quick else 20, train=not args.quick)
     widget.main(rounds=3 if args.quick else 10)
     dashboard.main(events=100_000 if args.quick else 1_000_000, rounds=5 if args.quick else 20)

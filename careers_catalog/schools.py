@@ -21,6 +21,11 @@ DEFAULT_GREETING = (
     "get in. Not sure yet? Tell me what you enjoy."
 )
 
+DEFAULT_SAFEGUARDING_CONTACT = (
+    "your school's designated safeguarding lead (any teacher can tell you who that is, or take you to them)"
+)
+MAX_CONTACT_CHARS = 300
+
 
 @dataclass(frozen=True)
 class School:
@@ -30,6 +35,8 @@ class School:
     colour: str = "#1d4e89"
     greeting: str = DEFAULT_GREETING
     area: str | None = None  # outward code of the school's postcode
+    # Who a student can talk to in school when something is wrong (the safeguarding reply names them).
+    safeguarding_contact: str = DEFAULT_SAFEGUARDING_CONTACT
 
 
 def origin_of(url: str) -> str | None:
@@ -71,8 +78,17 @@ def load_schools(path: Path) -> dict[str, School]:
         if not name:
             problems.append(f"{where}: a name is needed")
         greeting = " ".join(str(record.get("greeting") or DEFAULT_GREETING).split())
+        contact = " ".join(str(record.get("safeguarding_contact") or DEFAULT_SAFEGUARDING_CONTACT).split())
+        if len(contact) > MAX_CONTACT_CHARS:
+            problems.append(f"{where}: safeguarding_contact must be under {MAX_CONTACT_CHARS} characters")
         schools[school_id] = School(
-            school_id, name, frozenset(origins), colour, greeting, str(area).upper() if area else None
+            school_id,
+            name,
+            frozenset(origins),
+            colour,
+            greeting,
+            str(area).upper() if area else None,
+            contact,
         )
     if problems:
         raise CatalogDataError(problems)

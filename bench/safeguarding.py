@@ -1,0 +1,92 @@
+"""How well the assistant spots messages that signal risk: recall on written risk messages and the
+false-positive rate on ordinary ones (bench/data/safeguarding/).
+
+Two sets: ``risk.yml``/``ordinary.yml`` (the set the phrase list was tuned on) and ``heldout/`` (written
+separately, never used to tune). Each message goes through the trained model's full NLU pipeline, which
+ends with bot/safeguarding_classifier.py, exactly as in a conversation; the phrase list alone is measured
+too. Targets on the tuning set: recall 100%, false positives under 2%.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.common import MODEL, ROOT, report
+from bot.safeguarding import RISK_INTENT, detect
+
+DATA = ROOT / "bench" / "data" / "safeguarding"
+SETS = {"tuned": DATA, "heldout": DATA / "heldout"}
+
+
+def load(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def messages(name: str) -> list[dict[str, str]]:
+        return yaml.safe_load((folder / name).read_text(encoding="utf-8"))["messages"]
+
+    return messages("risk.yml"), messages("ordinary.yml")
+
+
+def _figures(risk: list[dict], ordinary: list[dict], caught: dict[str, bool]) -> dict[str, Any]:
+    missed = [m for m in risk if not caught[m["text"]]]
+    false_alarms = [m for m in ordinary if caught[m["text"]]]
+    totals, hits = (
+        Counter(m["category"] for m in risk),
+        Counter(m["category"] for m in risk if caught[m["text"]]),
+    )
+    return {
+        "risk_messages": len(risk),
+        "ordinary_messages": len(ordinary),
+        "recall": round(1 - len(missed) / len(risk), 4),
+        "false_positive_rate": round(len(false_alarms) / len(ordinary), 4),
+        "recall_by_category": {c: round(hits[c] / n, 3) for c, n in sorted(totals.items())},
+        "missed": [m["text"] for m in missed],
+        "false_alarms": [m["text"] for m in false_alarms],
+    }
+
+
+async def _parse_all(texts: list[str]) -> tuple[dict[str, bool], list[float]]:
+    from rasa.core.agent import Agent  # loading Rasa takes a while: only when the model is measured
+
+    agent = Agent.load(str(MODEL))
+    caught, latencies = {}, []
+    for text in texts:
+        started = time.perf_counter()
+        parsed = await agent.parse_message(text)
+        latencies.append((time.perf_counter() - started) * 1000)
+        caught[text] = (parsed.get("intent") or {}).get("name") == RISK_INTENT
+    return caught, latencies
+
+
+def main() -> dict[str, Any]:
+    sets = {name: load(folder) for name, folder in SETS.items()}
+    texts = sorted({m["text"] for risk, ordinary in sets.values() for m in risk + ordinary})
+    phrase_list = {t: (c := detect(t)) is not None and c.is_risk for t in texts}
+    started = time.perf_counter()
+    for t in texts:
+        detect(t)
+    phrase_ms = (time.perf_counter() - started) * 1000 / len(texts)
+    figures: dict[str, Any] = {"phrase_list_ms_per_message": round(phrase_ms, 3)}
+    if MODEL.exists():
+        pipeline, latencies = asyncio.run(_parse_all(texts))
+        figures["nlu_parse_p50_ms"] = round(statistics.median(latencies), 1)
+    else:
+        pipeline = None
+        figures["note"] = f"no trained model at {MODEL}: the phrase list alone was measured"
+    for name, (risk, ordinary) in sets.items():
+        figures[f"{name}_phrase_list"] = _figures(risk, ordinary, phrase_list)
+        if pipeline is not None:
+            figures[f"{name}_assistant"] = _figures(risk, ordinary, pipeline)
+    return report("safeguarding", figures)
+
+
+if __name__ == "__main__":
+    result = main()
+    tuned = result.get("tuned_assistant") or result["tuned_phrase_list"]
+    sys.exit(0 if tuned["recall"] == 1.0 and tuned["false_positive_rate"] < 0.02 else 1)

@@ -1,0 +1,121 @@
+"""Spotting messages that mean a student may be at risk, and rude messages aimed at the assistant.
+
+Two layers, because a miss is far worse than a false alarm: the NLU model's ``safeguarding_concern``
+intent (trained on data/nlu/safeguarding.yml) and a maintained list of phrases and patterns
+(bot/data/safeguarding.yml) that catches text-speak, misspellings and euphemisms whatever the model
+thinks. bot/safeguarding_classifier.py puts ``detect`` last in the NLU pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PATTERNS_FILE = Path(__file__).parent / "data" / "safeguarding.yml"
+RISK_INTENT = "safeguarding_concern"
+ABUSE_INTENT = "insult"
+CATEGORY_ENTITY = "risk_category"
+
+_LEET = str.maketrans({"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "@": "a", "$": "s", "!": "i"})
+_LEET_IN_WORD = re.compile(r"(?<=[a-z])[013457@$!]+(?=[a-z])")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_DOUBLES = re.compile(r"([a-z])\1")
+_NOT_WORD = re.compile(r"[^\w£*]+")
+
+
+@dataclass(frozen=True)
+class Patterns:
+    words: dict[str, str]
+    figures_of_speech: re.Pattern
+    categories: dict[str, list[re.Pattern]]
+    topics: dict[str, list[re.Pattern]]
+    about_work: list[re.Pattern]
+    abuse: list[re.Pattern]
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: Path = PATTERNS_FILE) -> Patterns:
+    """The phrase list, compiled. Raises ValueError naming the first pattern that does not compile."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def compiled(pattern: str, where: str) -> re.Pattern:
+        try:
+            return re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"{path}: {where}: bad pattern {pattern!r}: {error}") from error
+
+    figures = "|".join(f"(?:{p})" for p in raw["figures_of_speech"])
+    return Patterns(
+        words={str(k): str(v) for k, v in raw["words"].items()},
+        figures_of_speech=compiled(rf"\b(?:{figures})", "figures_of_speech"),
+        categories={
+            category: [compiled(p, category) for p in patterns]
+            for category, patterns in raw["categories"].items()
+        },
+        topics={
+            category: [compiled(p, f"topics: {category}") for p in patterns]
+            for category, patterns in raw["topics"].items()
+        },
+        about_work=[compiled(p, "about_work") for p in raw["about_work"]],
+        abuse=[compiled(p, "abuse") for p in raw["abuse"]],
+    )
+
+
+def normalise(text: str, patterns: Patterns | None = None) -> str:
+    """The message as the patterns see it: lower case, no accents on Latin letters, apostrophes dropped,
+    other punctuation as spaces, stretched letters cut to two, digits inside words read as letters, and
+    text-speak spelt out."""
+    patterns = patterns or load_patterns()
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("'", "").replace("\u2019", "").replace("`", "")
+    text = _LEET_IN_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+    text = _REPEATS.sub(r"\1\1", text)
+    words = _NOT_WORD.sub(" ", text).split()
+    return " ".join(patterns.words.get(w, w) for w in words)
+
+
+@dataclass(frozen=True)
+class Concern:
+    """What a message was found to signal: a risk category (``suicide``, ``bullying``, ...) or ``abuse``."""
+
+    category: str
+    pattern: str
+
+    @property
+    def is_risk(self) -> bool:
+        return self.category != "abuse"
+
+
+def detect(text: str, patterns: Patterns | None = None) -> Concern | None:
+    """The first risk the message signals, else abuse aimed at the assistant, else None. The message is
+    tried as normalised, and again with every doubled letter made single ("diee" -> "die")."""
+    patterns = patterns or load_patterns()
+    plain = normalise(text, patterns)
+    literal = patterns.figures_of_speech.sub(" ", plain)
+    for variant in dict.fromkeys((literal, _DOUBLES.sub(r"\1", literal))):
+        concern = _risk(variant, patterns)
+        if concern is not None:
+            return concern
+    for pattern in patterns.abuse:
+        if pattern.search(plain):
+            return Concern("abuse", pattern.pattern)
+    return None
+
+
+def _risk(text: str, patterns: Patterns) -> Concern | None:
+    for category, category_patterns in patterns.categories.items():
+        for pattern in category_patterns:
+            if pattern.search(text):
+                return Concern(category, pattern.pattern)
+    if not any(p.search(text) for p in patterns.about_work):
+        for category, topic_patterns in patterns.topics.items():
+            for pattern in topic_patterns:
+                if pattern.search(text):
+                    return Concern(category, pattern.pattern)
+    return None

@@ -1,0 +1,83 @@
+"""The NLU component that makes safeguarding win over everything else the model thought.
+
+It runs last in config.yml's pipeline, after the FallbackClassifier. A message is treated as a risk when
+the phrase list (``bot.safeguarding.detect``) finds one, or when the model gives ``safeguarding_concern``
+at least ``model_threshold`` confidence even if another intent came first. The intent becomes
+``safeguarding_concern`` and the category a ``risk_category`` entity (``unspecified`` when only the model
+saw it), so that data/rules/safeguarding.yml answers at once, in any flow. A rude message that signals no
+risk becomes ``insult``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.safeguarding import ABUSE_INTENT, CATEGORY_ENTITY, RISK_INTENT, detect, load_patterns
+
+UNSPECIFIED = "unspecified"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafeguardingClassifier(GraphComponent):
+    """Sets ``safeguarding_concern`` (or ``insult``) on messages that signal it."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"model_threshold": 0.5}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafeguardingClassifier:
+        return cls(float(config["model_threshold"]))
+
+    def __init__(self, model_threshold: float) -> None:
+        self.model_threshold = model_threshold
+        self.patterns = load_patterns()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get("text")
+            if text and not text.startswith("/"):  # a button's payload names its own intent
+                self._classify(message, text)
+        return messages
+
+    def _classify(self, message: Message, text: str) -> None:
+        concern = detect(text, self.patterns)
+        ranking = message.get("intent_ranking") or []
+        model_confidence = max(
+            (float(r.get("confidence") or 0) for r in ranking if r.get("name") == RISK_INTENT), default=0.0
+        )
+        model_sees_risk = (message.get("intent") or {}).get("name") == RISK_INTENT or (
+            model_confidence >= self.model_threshold
+        )
+        if concern is not None and concern.is_risk:
+            self._set(message, RISK_INTENT, 1.0, concern.category)
+        elif model_sees_risk:
+            self._set(message, RISK_INTENT, model_confidence, UNSPECIFIED)
+        elif concern is not None:
+            self._set(message, ABUSE_INTENT, 1.0, None)
+
+    @staticmethod
+    def _set(message: Message, intent: str, confidence: float, category: str | None) -> None:
+        message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != intent]
+        message.set(
+            "intent_ranking", [{"name": intent, "confidence": confidence}, *ranking], add_to_output=True
+        )
+        if category is not None:
+            entities = [e for e in message.get("entities") or [] if e.get("entity") != CATEGORY_ENTITY]
+            entities.append(
+                {"entity": CATEGORY_ENTITY, "value": category, "extractor": "SafeguardingClassifier"}
+            )
+            message.set("entities", entities, add_to_output=True)
