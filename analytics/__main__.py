@@ -3,6 +3,9 @@
 python -m analytics create-admin NAME    add an administrator (asks for the password, or reads it
                                          from standard input with --password-stdin)
 python -m analytics sync                 bring the analytics turns up to date now
+python -m analytics purge [--months N]   delete chats older than the retention period
+                                         (RETENTION_MONTHS, default 12)
+python -m analytics forget CHAT_ID       delete one chat (its events and everything derived from them)
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import argparse
 import getpass
 import sys
 
-from analytics import accounts
+from analytics import accounts, retention
 from analytics.sync import conversations_engine, sync_turns
+from careers_catalog import settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,10 +26,27 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("username")
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     commands.add_parser("sync", help="derive the analytics turns from new conversation events")
+    purge = commands.add_parser("purge", help="delete chats older than the retention period")
+    purge.add_argument("--months", type=int, help="override RETENTION_MONTHS for this run")
+    forget = commands.add_parser("forget", help="delete one chat by its chat id (sender id)")
+    forget.add_argument("chat_id")
     args = parser.parse_args(argv)
     engine = conversations_engine()
     if args.command == "sync":
         print(f"{sync_turns(engine)} new turns")
+        return 0
+    if args.command == "purge":
+        if args.months is not None and args.months < 1:
+            print("--months must be 1 or more; nothing was deleted.", file=sys.stderr)
+            return 1
+        months = args.months or settings.retention_months()
+        print(f"Deleted {retention.delete_expired(engine, months)} chats older than {months} months.")
+        return 0
+    if args.command == "forget":
+        if retention.delete_chat(engine, args.chat_id) == 0:
+            print("No chat with that id is stored; nothing was deleted.", file=sys.stderr)
+            return 1
+        print("Deleted that chat and everything derived from it.")
         return 0
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

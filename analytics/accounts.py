@@ -19,7 +19,10 @@ from sqlalchemy.engine import Engine
 from analytics.models import LoginSession, User
 from careers_catalog.schools import CLASS_CODE
 
-ROLES = ("admin", "adviser", "teacher")
+# A safeguarding lead (the school's DSL) sees their schools' conversations like an adviser, and is the
+# only role besides an administrator to see messages that signalled a risk.
+ROLES = ("admin", "adviser", "safeguarding", "teacher")
+SEES_RISK = ("admin", "safeguarding")
 SESSION_HOURS = 8  # a school day; signing in again after that is cheap
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{3,80}$")
 MIN_PASSWORD = 10
@@ -59,10 +62,14 @@ class Account:
     classes: tuple[str, ...]
 
     @property
+    def sees_risk(self) -> bool:
+        return self.role in SEES_RISK
+
+    @property
     def scope(self) -> Scope:
         if self.role == "admin":
             return Scope(None, None)
-        if self.role == "adviser":
+        if self.role in ("adviser", "safeguarding"):
             return Scope(frozenset(self.schools), None)
         return Scope(frozenset(self.schools), frozenset(self.classes))
 
@@ -91,8 +98,8 @@ def create_user(
         problems.append(f"a password needs at least {MIN_PASSWORD} characters")
     if role not in ROLES:
         problems.append(f"the role must be one of {', '.join(ROLES)}")
-    if role in ("adviser", "teacher") and not schools:
-        problems.append(f"a{'n' if role == 'adviser' else ''} {role} needs at least one school")
+    if role != "admin" and not schools:
+        problems.append(f"a{'n' if role == 'adviser' else ''} {role} user needs at least one school")
     if role == "teacher" and not classes:
         problems.append("a teacher needs at least one class code")
     bad_codes = [c for c in classes if not CLASS_CODE.match(c)]

@@ -38,6 +38,9 @@ class Turn(Base):
     riasec: Mapped[str | None] = Column(String(6))  # quiz result, when this turn finished it
     # Typed, and not answered or understood with low confidence: for "what the assistant could not answer".
     needs_review: Mapped[bool] = Column(Boolean, default=False, nullable=False)
+    # The kind of risk when the message signalled one (safeguarding_concern): shown only in the
+    # safeguarding view, never counted in what students ask, never offered for review as "not answered".
+    risk: Mapped[str | None] = Column(String(20))
 
     __table_args__ = (
         Index("ix_turns_sender", "sender_id", "id"),
@@ -66,6 +69,7 @@ class Conversation(Base):
     lmi_questions: Mapped[int] = Column(Integer, default=0, nullable=False)  # Gatsby 2
     curriculum_questions: Mapped[int] = Column(Integer, default=0, nullable=False)  # Gatsby 4
     employer_searches: Mapped[int] = Column(Integer, default=0, nullable=False)  # Gatsby 5
+    risk_messages: Mapped[int] = Column(Integer, default=0, nullable=False)  # for the safeguarding view
 
     __table_args__ = (
         Index("ix_conversations_day", "day", "school", "class_code"),

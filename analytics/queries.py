@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from analytics.accounts import Scope
 from analytics.models import Conversation, Fact, Review, Turn
-from analytics.sync import EVENTS
+from analytics.sync import EVENTS, RISK_INTENT
 
 SIMILAR_AT = 80  # rapidfuzz token-set similarity at which two unanswered messages are one group
 TOP = 15  # rows per table in "what students ask about"
@@ -233,9 +233,15 @@ def conversations(
     ]
 
 
-def conversation(engine: Engine, conversation_id: int, scope: Scope) -> dict[str, Any] | None:
+WITHHELD = "[A message for the school's safeguarding lead: not shown here]"
+
+
+def conversation(
+    engine: Engine, conversation_id: int, scope: Scope, show_risk: bool = False
+) -> dict[str, Any] | None:
     """One conversation to read: its messages in order (student and assistant), with the review; None if
-    it does not exist or the user may not see it."""
+    it does not exist or the user may not see it. Messages that signalled a risk are withheld unless
+    ``show_risk`` (a safeguarding lead or an administrator)."""
     c = Conversation
     with engine.connect() as conn:
         first = conn.execute(sa.select(c).where(c.id == conversation_id)).first()
@@ -267,7 +273,10 @@ def conversation(engine: Engine, conversation_id: int, scope: Scope) -> dict[str
     for kind, data in events:
         body = json.loads(data or "{}")
         if kind == "user":
-            messages.append({"from": "student", "text": body.get("text") or ""})
+            intent = ((body.get("parse_data") or {}).get("intent") or {}).get("name")
+            risky = intent == RISK_INTENT
+            text = WITHHELD if risky and not show_risk else body.get("text") or ""
+            messages.append({"from": "student", "text": text, "risk": risky})
         else:
             custom = (body.get("data") or {}).get("custom") or {}
             card = custom.get("card") or {}
@@ -282,9 +291,52 @@ def conversation(engine: Engine, conversation_id: int, scope: Scope) -> dict[str
         "messages": messages,
         "intents": intents,
         "unanswered": first.unanswered,
+        "risk_messages": first.risk_messages,
         "reviewed": bool(review and review.reviewed),
         "note": review.note if review else "",
     }
+
+
+def flagged(
+    engine: Engine, f: Filters, scope: Scope, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Conversations in which a student's message signalled a risk, newest first, with the kinds of risk
+    and whether a safeguarding lead has reviewed them."""
+    c = Conversation
+    reviewed = sa.func.coalesce(Review.reviewed, False)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(c, reviewed.label("reviewed"), Review.note)
+            .outerjoin(Review, Review.conversation_id == c.id)
+            .where(c.risk_messages > 0, *_where(f, scope))
+            .order_by(reviewed, c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        kinds: dict[int, list[str]] = {}
+        ids = [r.id for r in rows]
+        if ids:
+            for conversation_id, risk in conn.execute(
+                sa.select(Turn.conversation_id, Turn.risk)
+                .where(Turn.conversation_id.in_(ids), Turn.risk.is_not(None))
+                .distinct()
+            ):
+                kinds.setdefault(conversation_id, []).append(risk.replace("_", " "))
+    return [
+        {
+            "conversation_id": r.id,
+            "student": anonymous_id(r.sender_id),
+            "school": r.school,
+            "class_code": r.class_code,
+            "lesson_topic": r.lesson_topic,
+            "started": dt.datetime.fromtimestamp(r.first_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "risks": ", ".join(sorted(kinds.get(r.id, []))),
+            "risk_messages": r.risk_messages,
+            "reviewed": bool(r.reviewed),
+            "note": r.note or "",
+        }
+        for r in rows
+    ]
 
 
 def save_review(engine: Engine, conversation_id: int, reviewed: bool, note: str, reviewer: str) -> None:

@@ -69,7 +69,12 @@ TOPIC_OF_INTENT = {
     "show_plan": "careers plan",
     "nlu_fallback": "not understood",
     "out_of_scope": "not understood",
+    "safeguarding_concern": "safeguarding",
+    "insult": "rude",
 }
+RISK_INTENT = "safeguarding_concern"
+# Derived tables, rebuilt from Rasa's events when an older version of them lacks a column.
+DERIVED = (Turn.__table__, Conversation.__table__, Fact.__table__, SyncState.__table__)
 
 
 def conversations_engine(url: str | None = None) -> Engine:
@@ -82,8 +87,21 @@ def conversations_engine(url: str | None = None) -> Engine:
     else:
         engine = sa.create_engine(url, future=True, pool_pre_ping=True)
         sa.event.listen(engine, "connect", _room_to_count)
+    _rebuild_if_outdated(engine)
     Base.metadata.create_all(engine)
     return engine
+
+
+def _rebuild_if_outdated(engine: Engine) -> None:
+    """Drop the derived tables if they were made by an older version (a column missing); they are made
+    again, and filled again from Rasa's events by the next sync. Users and reviews are kept."""
+    inspector = sa.inspect(engine)
+    for table in DERIVED:
+        if inspector.has_table(table.name):
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            if not {c.name for c in table.columns} <= have:
+                Base.metadata.drop_all(engine, tables=list(DERIVED))
+                return
 
 
 def _room_to_count(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -138,14 +156,16 @@ def _sync(engine: Engine, batch_size: int) -> int:
             for row in rows:
                 _read_event(conn, row, senders, batch)
             for turn in batch.new.values():
-                turn["needs_review"] = not turn["button"] and (
-                    not turn["answered"] or (turn["confidence"] or 1) < UNSURE_BELOW
+                turn["needs_review"] = (
+                    not turn["button"]
+                    and not turn["risk"]
+                    and (not turn["answered"] or (turn["confidence"] or 1) < UNSURE_BELOW)
                 )
             if batch.new:
                 conn.execute(sa.insert(Turn), list(batch.new.values()))
             for turn_id, changes in batch.updates.items():
                 if changes.get("answered") is False:
-                    changes["needs_review"] = sa.not_(Turn.button)
+                    changes["needs_review"] = sa.and_(sa.not_(Turn.button), Turn.risk.is_(None))
                 if changes:
                     conn.execute(sa.update(Turn).where(Turn.id == turn_id).values(**changes))
             _update_conversations(conn, batch)
@@ -223,6 +243,9 @@ def _update_conversations(conn: Connection, batch: _Batch) -> None:
         firsts.setdefault(c, t)
         delta = deltas.setdefault(c, Counter())
         delta["messages"] += 1
+        if t["risk"]:  # counted for the safeguarding view only, never in what students ask
+            delta["risk_messages"] += 1
+            continue
         delta["unanswered"] += not t["answered"]
         delta["lmi_questions"] += t["topic"] in LMI_TOPICS
         delta["curriculum_questions"] += t["topic"] in CURRICULUM_TOPICS or bool(t["subjects"])
@@ -267,7 +290,13 @@ def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:
     parse = data.get("parse_data") or {}
     intent = row.intent_name or (parse.get("intent") or {}).get("name")
     text = str(data.get("text") or "")
-    subjects = [str(e.get("value")) for e in parse.get("entities") or [] if e.get("entity") == "subject"]
+    entities = parse.get("entities") or []
+    subjects = [str(e.get("value")) for e in entities if e.get("entity") == "subject"]
+    risk = None
+    if intent == RISK_INTENT:
+        risk = next(
+            (str(e.get("value")) for e in entities if e.get("entity") == "risk_category"), "unspecified"
+        )
     year = metadata.get("year_group")
     return {
         "id": row.id,
@@ -290,6 +319,7 @@ def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:
         "career": None,
         "subjects": ",".join(dict.fromkeys(subjects))[:400] or None,
         "riasec": None,
+        "risk": _short(risk, 20),
     }
 
 

@@ -22,6 +22,7 @@ class Ask:
     confidence: float = 0.9
     subjects: tuple[str, ...] = ()
     riasec: str | None = None
+    risk: str | None = None  # the risk_category the safeguarding classifier gives, for safeguarding_concern
 
 
 @dataclass
@@ -41,12 +42,15 @@ class History:
         for n, ask in enumerate(asks, start=1):
             t = at + 30 * n
             entities = [{"entity": "subject", "value": s} for s in ask.subjects]
+            if ask.risk:
+                entities.append({"entity": "risk_category", "value": ask.risk})
             parse = {"intent": {"name": ask.intent, "confidence": ask.confidence}, "entities": entities}
             self.events.append(
                 rasa_event(sender, "user", t, text=ask.text, parse_data=parse, metadata=metadata)
             )
             self.events.append(rasa_event(sender, "action", t + 1, name=ask.action))
-            self.events.append(rasa_event(sender, "bot", t + 1, text=f"answer to {ask.text}", data={}))
+            answer = "Childline: call 0800 1111" if ask.risk else f"answer to {ask.text}"
+            self.events.append(rasa_event(sender, "bot", t + 1, text=answer, data={}))
             if ask.career:
                 self.events.append(rasa_event(sender, "slot", t + 1, name="career", value=ask.career))
             if ask.riasec:

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from analytics import accounts, queries
+from analytics import accounts, queries, retention
 from analytics.__main__ import main as analytics_command
 from analytics.accounts import AccountError, Scope
-from analytics.models import Conversation, Fact, Turn
+from analytics.models import Conversation, Fact, Review, Turn
 from analytics.sync import conversations_engine, sync_turns
 from tests.conversations import DAY, Ask, History
 
@@ -246,3 +246,103 @@ def test_the_first_administrator_is_created_from_the_command_line(tmp_path, monk
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert analytics_command(["create-admin", "someone-else", "--password-stdin"]) == 1
     assert "at least 10 characters" in capsys.readouterr().err
+
+
+# --- safeguarding and retention --------------------------------------------------------------------------
+
+
+def _risky_history(engine) -> History:
+    h = History(engine)
+    lesson = {"school": "demo", "class_code": "9X", "topic": "subject:Maths", "year_group": 9}
+    risky = Ask("my step dad hits me", "safeguarding_concern", "action_safeguarding", confidence=0.5)
+    risky.risk = "abuse_home"
+    h.add("student-r", [Ask("what does a vet do", "ask_career_overview", career="vet"), risky], **lesson)
+    h.add("student-s", [Ask("how much does a nurse earn", "ask_pay", career="nurse")], **lesson)
+    h.write()
+    sync_turns(engine)
+    return h
+
+
+def test_a_message_that_signalled_risk_is_flagged_for_the_safeguarding_view_only(engine):
+    _risky_history(engine)
+    flagged = queries.flagged(engine, OCTOBER, ADMIN)
+    assert [(r["class_code"], r["risks"], r["risk_messages"]) for r in flagged] == [("9X", "abuse home", 1)]
+    # Not among what students ask, not offered for review as "not answered", though understood at 0.5.
+    assert "safeguarding" not in {label for label, _ in queries.asks(engine, OCTOBER, ADMIN)["topics"]}
+    assert all("hits me" not in m for g in queries.unanswered(engine, OCTOBER, ADMIN) for m in g.messages)
+    conversation_id = flagged[0]["conversation_id"]
+    teacher = Scope(frozenset({"demo"}), frozenset({"9X"}))
+    seen_by_teacher = [m["text"] for m in queries.conversation(engine, conversation_id, teacher)["messages"]]
+    assert queries.WITHHELD in seen_by_teacher and "my step dad hits me" not in seen_by_teacher
+    seen_by_lead = queries.conversation(engine, conversation_id, Scope(frozenset({"demo"}), None), True)
+    assert "my step dad hits me" in [m["text"] for m in seen_by_lead["messages"]]
+
+
+def test_a_safeguarding_lead_needs_a_school_and_sees_only_theirs(engine):
+    with pytest.raises(AccountError, match="school"):
+        accounts.create_user(engine, "dsl0", "a long enough password", "safeguarding")
+    lead = accounts.create_user(engine, "dsl1", "a long enough password", "safeguarding", ["riverside"])
+    _risky_history(engine)
+    assert lead.sees_risk and queries.flagged(engine, OCTOBER, lead.scope) == []
+
+
+def test_chats_older_than_the_retention_period_are_deleted_with_everything_derived(engine):
+    h = History(engine)
+    h.add("old-chat", [Ask("what does a vet do", "ask_career_overview", career="vet")])
+    h.add(
+        "new-chat", [Ask("what does a nurse do", "ask_career_overview", career="nurse")], at=DAY + 200 * 86400
+    )
+    h.write()
+    sync_turns(engine)
+    old = queries.conversations(engine, OCTOBER, ADMIN)[0]["conversation_id"]
+    queries.save_review(engine, old, True, "looked at", "adviser1")
+    now = DAY + 13 * 30.5 * 86400  # 13 months after the old chat, 6 after the new one
+    assert retention.delete_expired(engine, months=12, now=now) == 1
+    with engine.connect() as conn:
+        senders = set(conn.execute(sa.text("select distinct sender_id from events")).scalars())
+        left = {
+            t.__tablename__: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in (Turn, Conversation, Fact, Review)
+        }
+    assert senders == {"new-chat"}
+    assert (
+        left["analytics_reviews"] == 0
+        and left["analytics_turns"] == 1
+        and left["analytics_conversations"] == 1
+    )
+
+
+def test_one_chat_is_deleted_by_its_id_from_the_command_line(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    engine = conversations_engine(url)
+    h = History(engine)
+    h.add("chat-to-forget", [Ask("what does a vet do", "ask_career_overview")])
+    h.add("chat-to-keep", [Ask("what does a nurse do", "ask_career_overview")])
+    h.write()
+    sync_turns(engine)
+    assert analytics_command(["forget", "chat-to-forget"]) == 0
+    assert "Deleted" in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert set(conn.execute(sa.text("select distinct sender_id from events")).scalars()) == {
+            "chat-to-keep"
+        }
+        assert set(conn.execute(sa.select(Turn.sender_id)).scalars()) == {"chat-to-keep"}
+    assert analytics_command(["forget", "chat-to-forget"]) == 1
+    assert "No chat with that id" in capsys.readouterr().err
+    assert analytics_command(["purge"]) == 0  # nothing older than 12 months here
+    assert "Deleted 0 chats older than 12 months" in capsys.readouterr().out
+
+
+def test_derived_tables_from_an_older_version_are_rebuilt_from_the_events(engine):
+    h = History(engine)
+    h.add("student-a", [Ask("what does a vet do", "ask_career_overview", career="vet")])
+    h.write()
+    sync_turns(engine)
+    with engine.begin() as conn:  # as an older version made it: no risk column
+        conn.execute(sa.text("drop table analytics_turns"))
+        conn.execute(sa.text("create table analytics_turns (id integer primary key, sender_id varchar(255))"))
+    engine = conversations_engine(str(engine.url))
+    sync_turns(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(Turn.text, Turn.risk)).all() == [("what does a vet do", None)]

@@ -18,7 +18,7 @@ from analytics.sync import conversations_engine
 from bench.common import running_web_app
 from careers_catalog.opportunity_import import CSV_COLUMNS
 from tests.conftest import e2e_catalog
-from tests.conversations import Ask, History
+from tests.conversations import DAY, Ask, History
 
 PASSWORD = "correct horse battery"
 RANGE = "from=2026-10-01&to=2026-10-31"
@@ -40,10 +40,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, sa.eng
         class_code="10Y",
     )
     h.add("student-d", [Ask("what is a t level", "education", "utter_education")], school="riverside")
+    # In November, outside RANGE, so that October's figures above are not changed by it.
+    risky = Ask(
+        "someone online keeps asking me to meet up", "safeguarding_concern", "action_safeguarding", 0.5
+    )
+    risky.risk = "adult_contact"
+    h.add("student-e", [risky], at=DAY + 40 * 86400, **lesson)
     h.write()
     accounts.create_user(engine, "admin1", PASSWORD, "admin")
     accounts.create_user(engine, "adviser1", PASSWORD, "adviser", ["demo"])
     accounts.create_user(engine, "teacher1", PASSWORD, "teacher", ["demo"], ["9X"])
+    accounts.create_user(engine, "dsl1", PASSWORD, "safeguarding", ["demo"])
     env = {"TRACKER_DATABASE_URL": url, "DATABASE_URL": e2e_catalog(folder)}
     with running_web_app(folder, "http://127.0.0.1:9", env) as web:
         yield web, engine
@@ -210,3 +217,25 @@ def test_an_adviser_uploads_employers_opportunities_and_a_bad_file_loads_nothing
         f"{web}/dashboard/opportunities", data={"csrf": csrf_of(page)}, files=bad_file, timeout=10
     )
     assert bad.status_code == 400 and "bad.csv line 2" in bad.text and "Nothing was imported" in bad.text
+
+
+def test_only_safeguarding_leads_and_administrators_see_messages_that_signalled_a_risk(site):
+    web, _ = site
+    november = "from=2026-11-01&to=2026-11-30"
+    said = "someone online keeps asking me to meet up"
+    lead = signed_in(site, "dsl1")
+    flagged = lead.get(f"{web}/dashboard/safeguarding?{november}", timeout=10)
+    assert flagged.status_code == 200 and "adult contact" in flagged.text and "9X" in flagged.text
+    assert 'href="/dashboard/safeguarding' in flagged.text
+    conversation = re.search(r'/dashboard/conversations/(\d+)"', flagged.text).group(1)
+    assert said in lead.get(f"{web}/dashboard/conversations/{conversation}", timeout=10).text
+    assert "adult contact" in signed_in(site, "admin1").get(f"{web}/dashboard/safeguarding?{november}").text
+    for other in ("teacher1", "adviser1"):
+        staff = signed_in(site, other)
+        assert staff.get(f"{web}/dashboard/safeguarding?{november}", timeout=10).status_code == 403
+        assert 'href="/dashboard/safeguarding' not in staff.get(f"{web}/dashboard", timeout=10).text
+        transcript = staff.get(f"{web}/dashboard/conversations/{conversation}", timeout=10)
+        assert transcript.status_code == 200  # their class: they see that a message was withheld, not what
+        assert said not in transcript.text and "not shown here" in transcript.text
+        unsure = staff.get(f"{web}/dashboard/unanswered?{november}", timeout=10).text
+        assert said not in unsure

@@ -234,7 +234,9 @@ async def conversation_list(request: Request, account: Account, csrf: str) -> Re
 async def conversation_detail(request: Request, account: Account, csrf: str) -> Response:
     engine = _engine(request)
     conversation_id = int(request.path_params["conversation_id"])
-    found = await anyio.to_thread.run_sync(queries.conversation, engine, conversation_id, account.scope)
+    found = await anyio.to_thread.run_sync(
+        queries.conversation, engine, conversation_id, account.scope, account.sees_risk
+    )
     if found is None:
         raise Refused("That conversation doesn't exist or isn't one you can see.")
     if request.method == "POST":
@@ -251,6 +253,14 @@ async def conversation_detail(request: Request, account: Account, csrf: str) -> 
         conversation=found,
         saved=request.query_params.get("saved") == "1",
     )
+
+
+@signed_in(*accounts.SEES_RISK)
+async def safeguarding(request: Request, account: Account, csrf: str) -> Response:
+    """Conversations in which a message signalled a risk, for the school's safeguarding lead."""
+    f = _filters(request, account)
+    rows = await anyio.to_thread.run_sync(queries.flagged, _engine(request), f, account.scope)
+    return page("dashboard/safeguarding.html", **_context(request, account, csrf, f, rows=rows))
 
 
 @signed_in()
@@ -335,6 +345,7 @@ ROUTES = [
     Route("/dashboard/conversations", conversation_list),
     Route("/dashboard/conversations/{conversation_id:int}", conversation_detail, methods=["GET", "POST"]),
     Route("/dashboard/gatsby", gatsby),
+    Route("/dashboard/safeguarding", safeguarding),
     Route("/dashboard/opportunities", opportunities, methods=["GET", "POST"]),
     Route("/dashboard/users", users, methods=["GET", "POST"]),
 ]
