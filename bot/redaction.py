@@ -3,7 +3,7 @@ full postcodes (the outward code, which says only the area, is kept), names the 
 is ..."), street addresses and dates of birth. Each is replaced by a label in square brackets, so that a
 reader of the conversation still sees what kind of thing was said.
 
-Issue F wires this into the tracker store; until then it is used nowhere else.
+bot/tracker_store.py applies it to every event before it is written to the tracker store.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)(?:\+44\s?\(?0?\)?|\(?0)(?:[\s.-]?\d){9,10}(?!\w)")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 _NAME = re.compile(
-    r"\b(my name is|my name's|my names|i am called|i'm called|im called|call me|this is)\s+"
+    r"\b(my name is|my name's|my names|i am called|i'm called|im called|call me)\s+"
     r"([A-Z][\w'-]*|[a-z][\w'-]*)(\s+[A-Z][\w'-]*)?",
     re.IGNORECASE,
 )
@@ -33,7 +33,9 @@ _DATE = re.compile(
     rf"|(?:{_MONTHS})[a-z]*\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
-_NOT_NAMES = frozenset("a an the not so really just very here from in at interested into".split())
+_NOT_NAMES = frozenset(
+    "a an the not so really just very here from in at interested into back later now when if on".split()
+)
 
 
 def redact(text: str) -> str:

@@ -43,6 +43,8 @@ def test_personal_data_is_replaced_by_what_kind_of_thing_it_was(said, kept):
         "what gcses do i need, i got 7 in maths",
         "i am really into coding",
         "this is so confusing",
+        "this is boring",
+        "can you call me back later",
         "E8 or N16 please",
     ],
 )

@@ -153,9 +153,13 @@
   const sendButton = el("button", { type: "submit", class: "send", text: "Send" });
   const form = el("form", { class: "composer", onsubmit: onSubmit },
     el("label", { for: ids.input, class: "visually-hidden", text: "Your message" }), input, hint, sendButton);
+  const privacy = el("p", { class: "privacy" }, el("a", {
+    href: `${BASE}/privacy`, target: "_blank", rel: "noopener", text: "How this chat looks after your privacy",
+  }));
   const panel = el("div", {
     id: ids.panel, class: "panel", role: INLINE ? "region" : "dialog", "aria-labelledby": ids.title,
-  }, el("div", { class: "header" }, title, restart, close), banner, log, el("div", { class: "footer" }, status, retryButton, form));
+  }, el("div", { class: "header" }, title, restart, close), banner, log,
+  el("div", { class: "footer" }, status, retryButton, form, privacy));
 
   root.append(el("link", { rel: "stylesheet", href: `${BASE}/static/widget.css` }));
   const frame = el("div", { class: `frame ${INLINE ? "inline" : "floating"} ${opt.position === "left" ? "left" : "right"}` });

@@ -1,0 +1,74 @@
+"""Personal data never reaches storage: messages holding it are sent to the real servers, then the
+conversations database is read directly (SQLite, and PostgreSQL). Also the privacy notice page."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from bench.common import Assistant, running_web_app
+from tests.conftest import OnPostgres
+from tests.web_chat import WebChat
+
+pytestmark = pytest.mark.e2e
+
+SAID = [
+    "my email is amy.smith99@gmail.com",
+    "you can call me on 07700 900123 or 07700900124",
+    "any work experience near L3 5TF",
+    "my name is Jordan and I like art",
+    "I live at 12 Acacia Avenue",
+    "my birthday is 03/05/2011",
+]
+NEVER_STORED = ["amy.smith99", "gmail", "900123", "07700900124", "5TF", "Jordan", "Acacia", "03/05/2011"]
+LABELS = ["[email]", "[phone]", "L3 [postcode]", "[name]", "[address]", "[date]"]
+
+
+def _stored(tracker_url: str, sender: str) -> str:
+    engine = sa.create_engine(tracker_url, future=True)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("select type_name, intent_name, action_name, data from events where sender_id = :s"),
+            {"s": sender},
+        ).all()
+    engine.dispose()
+    assert rows, "nothing was stored: is the redacting tracker store in use?"
+    return "\n".join(" ".join(str(v) for v in row) for row in rows)
+
+
+def _send_personal_data(web: str) -> tuple[str, str]:
+    chat = WebChat(web)
+    return chat.sender, "\n".join(chat.say(text)[0] for text in SAID)
+
+
+def _check(stored: str, replies: str) -> None:
+    for personal in NEVER_STORED:
+        assert personal.lower() not in stored.lower(), f"{personal!r} was stored"
+    for label in LABELS:
+        assert label in stored
+    assert "L3" in replies  # the search still ran on the full postcode's area
+
+
+@pytest.fixture(scope="module")
+def web(servers: Assistant, tmp_path_factory: pytest.TempPathFactory):
+    with running_web_app(tmp_path_factory.mktemp("web_privacy"), servers.rasa_url) as url:
+        yield url
+
+
+def test_personal_data_never_reaches_the_sqlite_tracker_store(servers: Assistant, web: str):
+    sender, replies = _send_personal_data(web)
+    _check(_stored(servers.tracker_url, sender), replies)
+
+
+def test_personal_data_never_reaches_the_postgresql_tracker_store(on_postgres: OnPostgres):
+    sender, replies = _send_personal_data(on_postgres.web)
+    _check(_stored(on_postgres.assistant.tracker_url, sender), replies)
+
+
+def test_the_privacy_notice_explains_in_plain_words(web: str):
+    page = requests.get(f"{web}/privacy", timeout=10)
+    assert page.status_code == 200
+    for plain in ("does not know who you are", "deleted automatically after 12 months", "safeguarding lead"):
+        assert plain in page.text
+    assert 'href="/privacy"' in requests.get(f"{web}/demo", timeout=10).text
