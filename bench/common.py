@@ -76,13 +76,19 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 300, log: P
 
 @dataclass
 class Assistant:
-    """A running Rasa server and action server (see :func:`running_assistant`)."""
+    """A running Rasa server and action server (see :func:`running_assistant`). ``stop`` and ``start``
+    take one of them down and bring it back, for tests of what a student sees meanwhile."""
 
     rasa_url: str
     action_url: str
     tracker_url: str
     endpoints: Path  # an endpoints file pointing at this action server, for `rasa test`
     startup_s: dict[str, float]
+    folder: Path
+    env: dict[str, str]
+    commands: dict[str, list[str]]
+    health: dict[str, str]
+    procs: dict[str, subprocess.Popen]
 
     def say(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
         """Send one message over the REST channel and return the bot's replies."""
@@ -94,53 +100,89 @@ class Assistant:
         reply.raise_for_status()
         return reply.json()
 
+    def start(self, name: str) -> float:
+        """Start ``actions`` or ``rasa`` and wait until it answers; returns the seconds that took."""
+        started = time.monotonic()
+        log = (self.folder / f"{name}.log").open("a")
+        self.procs[name] = subprocess.Popen(
+            self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        wait_until_up(self.health[name], self.procs[name], log=self.folder / f"{name}.log")
+        return round(time.monotonic() - started, 1)
+
+    def stop(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
 
 @contextmanager
 def running_assistant(
-    folder: Path, model: Path = MODEL, env: dict[str, str] | None = None
+    folder: Path, model: Path = MODEL, env: dict[str, str] | None = None, api_token: str | None = None
 ) -> Iterator[Assistant]:
     """Start the action server and the Rasa server on free ports, with a fresh SQLite tracker store in
-    ``folder`` (logs go there too) and ``env`` added to their environment; stop both on exit."""
+    ``folder`` unless ``env`` names another (TRACKER_DATABASE_URL), logs in ``folder``, and ``env`` added
+    to their environment; stop both on exit. With ``api_token``, Rasa's HTTP API is on and needs that
+    token, as ``make run`` does with RASA_API_TOKEN."""
     rasa_port, action_port = free_port(), free_port()
     action_url = f"http://127.0.0.1:{action_port}/webhook"
-    tracker_url = f"sqlite:///{folder / 'tracker.db'}"
-    env = bench_env(ACTION_ENDPOINT_URL=action_url, TRACKER_DATABASE_URL=tracker_url, **(env or {}))
+    env = {"TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.db'}", **(env or {})}
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(f"action_endpoint:\n  url: {action_url}\n")
-    commands = {
-        "actions": [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
-        "rasa": [
-            RASA,
-            "run",
-            "--model",
-            str(model),
-            "--port",
-            str(rasa_port),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            "endpoints.yml",
-        ],
-    }
-    procs: dict[str, subprocess.Popen] = {}
-    started = time.monotonic()
+    assistant = Assistant(
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        action_url=action_url,
+        tracker_url=env["TRACKER_DATABASE_URL"],
+        endpoints=endpoints,
+        startup_s={},
+        folder=folder,
+        env=bench_env(ACTION_ENDPOINT_URL=action_url, **env),
+        commands={
+            "actions": [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(action_port)],
+            "rasa": [
+                RASA,
+                "run",
+                "--model",
+                str(model),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+                *(["--enable-api", "--auth-token", api_token] if api_token else []),
+            ],
+        },
+        health={
+            "actions": f"http://127.0.0.1:{action_port}/health",
+            "rasa": f"http://127.0.0.1:{rasa_port}/",
+        },
+        procs={},
+    )
     try:
-        for name, command in commands.items():
+        # Both start at once; the action server is up long before Rasa has loaded its model.
+        started = time.monotonic()
+        for name in ("actions", "rasa"):
             log = (folder / f"{name}.log").open("w")
-            procs[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", procs["actions"], log=folder / "actions.log")
-        startup = {"action_server_startup_s": round(time.monotonic() - started, 1)}
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs["rasa"], log=folder / "rasa.log")
-        startup["rasa_server_startup_s"] = round(time.monotonic() - started, 1)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", action_url, tracker_url, endpoints, startup)
+            assistant.procs[name] = subprocess.Popen(
+                assistant.commands[name], cwd=ROOT, env=assistant.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        for name in ("actions", "rasa"):
+            wait_until_up(assistant.health[name], assistant.procs[name], log=folder / f"{name}.log")
+            key = "action_server_startup_s" if name == "actions" else "rasa_server_startup_s"
+            assistant.startup_s[key] = round(time.monotonic() - started, 1)
+        yield assistant
     finally:
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        for name in list(assistant.procs):
+            assistant.stop(name)
 
 
 @contextmanager

@@ -67,3 +67,21 @@ def tracker_database_url() -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     return url
+
+
+def chat_rate_limits() -> tuple[int, int]:
+    """Messages allowed per minute from one chat (``CHAT_LIMIT_PER_SENDER``, default 30) and from one
+    network address (``CHAT_LIMIT_PER_ADDRESS``, default 600: a whole school can sit behind one)."""
+    return (
+        int(os.environ.get("CHAT_LIMIT_PER_SENDER", "30")),
+        int(os.environ.get("CHAT_LIMIT_PER_ADDRESS", "600")),
+    )
+
+
+def retention_months() -> int:
+    """How long conversations are kept before ``python -m analytics purge`` deletes them:
+    ``RETENTION_MONTHS`` (default 12)."""
+    months = int(os.environ.get("RETENTION_MONTHS", "12"))
+    if months < 1:
+        raise ValueError("RETENTION_MONTHS must be 1 or more")
+    return months

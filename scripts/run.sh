@@ -20,8 +20,12 @@ trap stop INT TERM EXIT
 
 "$VENV_BIN/rasa" run actions --actions bot.actions --port "$ACTION_PORT" &
 pids+=($!)
-"$VENV_BIN/rasa" run --model "$RASA_MODEL" --port "$RASA_PORT" --credentials credentials.yml \
-  --endpoints endpoints.yml &
+# Rasa listens on this machine only: students reach it through the web app. Its HTTP API (conversations,
+# trackers, model) stays off unless RASA_API_TOKEN is set, and then every call needs that token.
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
+"$VENV_BIN/rasa" run --model "$RASA_MODEL" --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml "${api[@]}" &
 pids+=($!)
 "$VENV_BIN/python" -m web &
 pids+=($!)

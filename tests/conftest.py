@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import subprocess
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from bench.common import MODEL, Assistant, running_assistant
+from bench.common import MODEL, Assistant, running_assistant, running_web_app
 from bot.actions import career_context
 from careers_catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import load_catalog
 from careers_catalog.opportunity_import import CSV_COLUMNS, import_opportunities_csv
+from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "catalog"
@@ -83,10 +87,11 @@ E2E_LISTING = (
 )
 
 
-def e2e_catalog(folder: Path) -> str:
-    """A catalogue database for end-to-end runs: the real data plus listings dated from today, so
-    that the conversations do not depend on when the shipped samples expire."""
-    url = f"sqlite:///{folder / 'catalog.db'}"
+def e2e_catalog(folder: Path, url: str | None = None) -> str:
+    """A catalogue database for end-to-end runs (a SQLite file in ``folder`` unless ``url``): the real
+    data plus listings dated from today, so that the conversations do not depend on when the shipped
+    samples expire."""
+    url = url or f"sqlite:///{folder / 'catalog.db'}"
     engine = make_engine(url)
     load_catalog(engine)
     start = dt.date.today() + dt.timedelta(days=30)
@@ -102,10 +107,52 @@ def e2e_catalog(folder: Path) -> str:
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     """The real Rasa server and action server (trained model, fresh SQLite tracker store, network-free:
-    no postcode or vacancy API configured)."""
+    no postcode or vacancy API configured; the HTTP API on, behind a token)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     folder = tmp_path_factory.mktemp("servers")
     offline = {"DATABASE_URL": e2e_catalog(folder), "POSTCODES_API_URL": "", "APPRENTICESHIPS_API_URL": ""}
-    with running_assistant(folder, env=offline) as assistant:
+    # Rasa's HTTP API is on, with a token, as `make run` has it when RASA_API_TOKEN is set.
+    offline["RASA_API_TOKEN"] = secrets.token_urlsafe(16)
+    with running_assistant(folder, env=offline, api_token=offline["RASA_API_TOKEN"]) as assistant:
         yield assistant
+
+
+@dataclass
+class OnPostgres:
+    """The real assistant and web app with the catalogue and the conversations on a PostgreSQL server of
+    the tests' own, which a test may stop and start."""
+
+    assistant: Assistant
+    web: str
+    postgres: PostgresServer
+
+
+@pytest.fixture(scope="session")
+def on_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnPostgres]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    folder = tmp_path_factory.mktemp("on_postgres")
+    try:
+        postgres = PostgresServer(folder / "pg")
+    except (FileNotFoundError, subprocess.CalledProcessError) as problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"a PostgreSQL server of the tests' own is required under CI: {problem}")
+        pytest.skip(f"cannot run a PostgreSQL server for this test (install PostgreSQL's server): {problem}")
+    postgres.start()
+    try:
+        env = {
+            "DATABASE_URL": e2e_catalog(folder, postgres.create_database("catalog")),
+            "TRACKER_DATABASE_URL": postgres.create_database("conversations"),
+            "POSTCODES_API_URL": "",
+            "APPRENTICESHIPS_API_URL": "",
+        }
+        with (
+            running_assistant(folder, env=env) as assistant,
+            running_web_app(
+                folder, assistant.rasa_url, {"TRACKER_DATABASE_URL": env["TRACKER_DATABASE_URL"]}
+            ) as web,
+        ):
+            yield OnPostgres(assistant, web, postgres)
+    finally:
+        postgres.stop()

@@ -10,6 +10,7 @@ background task keeps the dashboard's tables up to date from Rasa's events.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from analytics import retention
 from analytics.sync import conversations_engine, sync_turns
 from careers_catalog import Catalog, settings
 from careers_catalog.plan import plan_from_link
@@ -31,9 +33,11 @@ from careers_catalog.schools import School, load_schools, origin_of
 from web import chat, dashboard
 from web.lessons import YEAR_GROUPS, lesson_topics, new_class_code
 from web.pages import page
+from web.rate_limit import RateLimit
 
 HERE = Path(__file__).resolve().parent
 SYNC_EVERY_S = 5
+PURGE_EVERY_S = 6 * 3600  # how often chats past the retention period are deleted
 MAX_PLAN_IDS = 40  # more than a plan ever holds; longer links are cut, not refused
 
 
@@ -52,6 +56,10 @@ async def health(request: Request) -> Response:
 async def demo(request: Request) -> Response:
     school = _school(request, "demo") or next(iter(request.app.state.chat.schools.values()))
     return page("demo.html", school=school, base_url=settings.web_app_url())
+
+
+async def privacy(request: Request) -> Response:
+    return page("privacy.html", months=settings.retention_months())
 
 
 async def teacher(request: Request) -> Response:
@@ -96,10 +104,15 @@ async def plan(request: Request) -> Response:
 
 
 async def _keep_turns_up_to_date(engine: Engine) -> None:
-    """Derive new conversation turns every few seconds, so that dashboard pages find little to do."""
+    """Derive new conversation turns every few seconds, so that dashboard pages find little to do, and
+    delete chats older than the retention period at start and every few hours."""
+    last_purge = 0.0
     while True:
         try:
             await anyio.to_thread.run_sync(sync_turns, engine)
+            if time.monotonic() - last_purge > PURGE_EVERY_S or not last_purge:
+                await anyio.to_thread.run_sync(retention.delete_expired, engine)
+                last_purge = time.monotonic()
         except sa.exc.SQLAlchemyError as problem:  # the database busy or away: try again next time
             logging.getLogger(__name__).warning("could not update the analytics turns: %s", problem)
         await anyio.sleep(SYNC_EVERY_S)
@@ -127,6 +140,7 @@ def create_app(
         Route("/", home),
         Route("/health", health),
         Route("/demo", demo),
+        Route("/privacy", privacy),
         Route("/teacher", teacher),
         Route("/lesson/{school}", lesson),
         Route("/plan", plan),
@@ -140,10 +154,13 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.catalog = catalog
     app.state.conversations = conversations_engine(conversations_url)
+    per_sender, per_address = settings.chat_rate_limits()
     app.state.chat = chat.ChatSettings(
         schools=schools,
         topics=lesson_topics(sorted(catalog.subject_names())),
         rasa_url=rasa_url or settings.rasa_url(),
         own_origin=origin_of(settings.web_app_url()),
+        per_sender=RateLimit(per_sender),
+        per_address=RateLimit(per_address),
     )
     return app

@@ -21,11 +21,14 @@ from starlette.responses import JSONResponse, Response
 
 from careers_catalog.schools import CLASS_CODE, School, origin_of
 from web.lessons import YEAR_GROUPS, Topic, opening_for
+from web.rate_limit import RateLimit, wait_message
 
 MAX_MESSAGE_CHARS = 1000
 SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 RASA_TIMEOUT_S = 30
 CARD_FIELDS = ("id", "title", "summary", "pay")
+# When Rasa answers with nothing at all (an action failed: the action server or a database is down).
+NO_ANSWER = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment."
 
 
 @dataclass
@@ -34,6 +37,8 @@ class ChatSettings:
     topics: dict[str, Topic]
     rasa_url: str
     own_origin: str | None  # the web app's public origin (WEB_APP_URL); same-origin pages are allowed
+    per_sender: RateLimit
+    per_address: RateLimit
 
 
 def clean_message(text: object) -> str | None:
@@ -141,8 +146,15 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
         return _error("Type a message first.", 400, headers)
     if len(message) > MAX_MESSAGE_CHARS:
         return _error(
-            f"That message is too long: keep it under {MAX_MESSAGE_CHARS} characters.", 413, headers
+            f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS} characters, "
+            "or ask one thing at a time.",
+            413,
+            headers,
         )
+    address = request.client.host if request.client else "unknown"
+    wait = settings.per_address.hit(address) or settings.per_sender.hit(body["sender"])
+    if wait is not None:
+        return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
     metadata = {"school": school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
     rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
     session: aiohttp.ClientSession = request.app.state.http
@@ -157,7 +169,10 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
             replies = await reply.json()
     except (aiohttp.ClientError, TimeoutError, ValueError):
         return _error("The careers helper is not answering right now. Please try again soon.", 503, headers)
-    return JSONResponse({"messages": [m for m in map(_plain, replies) if m]}, headers=headers)
+    shown = [m for m in map(_plain, replies if isinstance(replies, list) else []) if m]
+    if not shown:
+        shown = [{"text": NO_ANSWER, "buttons": [{"title": "Try again", "payload": message}]}]
+    return JSONResponse({"messages": shown}, headers=headers)
 
 
 def _plain(reply: object) -> dict[str, Any] | None:

@@ -1,0 +1,45 @@
+"""What a student sees when part of the assistant is down, and that the conversation carries on when it
+comes back: the real action server and a real PostgreSQL server are stopped and started again."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import OnPostgres
+from tests.web_chat import WebChat
+
+pytestmark = pytest.mark.e2e
+
+
+def test_with_the_action_server_down_the_student_gets_an_apology_then_the_chat_carries_on(
+    on_postgres: OnPostgres,
+):
+    chat = WebChat(on_postgres.web)
+    assert "Nurse" in chat.say("what does a nurse do")[0]
+    on_postgres.assistant.stop("actions")
+    try:
+        text, buttons = chat.say("how much do they earn")
+        assert "something went wrong on my side" in text and "try again" in text.lower()
+        retry = next(b for b in buttons if b["title"] == "Try again")
+    finally:
+        on_postgres.assistant.start("actions")
+    text, _ = chat.say(retry["payload"])
+    assert "Pay for a nurse" in text  # it still knows which career the chat was about
+
+
+def test_with_the_database_down_the_student_is_answered_and_the_chat_carries_on_after(
+    on_postgres: OnPostgres,
+):
+    chat = WebChat(on_postgres.web)
+    assert "Vet" in chat.say("what does a vet do")[0]
+    on_postgres.postgres.stop()
+    try:
+        on_postgres.postgres.wait_until_down()
+        text, buttons = chat.say("what does a plumber do")
+        assert text.strip(), "the student got silence"
+        if "something went wrong" in text:
+            assert any(b["title"] == "Try again" for b in buttons)
+    finally:
+        on_postgres.postgres.start()
+    text, _ = chat.say("how much do they earn")
+    assert "Pay for a vet" in text  # the conversation from before the outage

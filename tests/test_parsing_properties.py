@@ -1,0 +1,150 @@
+"""Property-based tests (hypothesis) of everything that reads what a student types: postcodes and
+places, subjects, quiz answers, opportunity kinds and areas, the chat API's cleaning and lesson fields,
+and the redaction of personal data. Whatever arrives, each answers within its contract and never raises
+anything else."""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from bot.actions.quiz import CHOICES, answer_value
+from bot.redaction import redact
+from careers_catalog import Catalog
+from careers_catalog.discovery import SubjectIndex
+from careers_catalog.geo import Districts, LocationError, Locator
+from careers_catalog.interests import ANSWER_VALUES
+from careers_catalog.opportunity_search import areas_in, kinds_in
+from web.chat import MAX_MESSAGE_CHARS, clean_message, lesson_metadata
+from web.lessons import lesson_topics
+
+DISTRICTS = Districts.load()
+LOCATOR = Locator(DISTRICTS, client=None)  # offline: the district table only
+words = st.text(alphabet=string.ascii_lowercase + " ", max_size=40)
+anything = st.text(max_size=300)
+inward = st.from_regex(r"\A[0-9][ABD-HJLNP-UW-Z]{2}\Z")
+
+
+@settings(max_examples=400, deadline=None)
+@given(anything)
+def test_any_text_is_a_place_or_a_reason_to_show(text: str):
+    try:
+        place = LOCATOR.locate(text)
+    except LocationError as problem:
+        assert str(problem).endswith("?")
+    else:
+        assert place.label and -90 <= place.latitude <= 90 and -180 <= place.longitude <= 180
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["L3", "E8", "M13", "B1", "CF10", "EH1", "BT1", "LS6", "SW1A", "N16"]),
+    inward,
+    words,
+    words,
+)
+def test_a_full_postcode_anywhere_in_a_message_is_found_by_its_area(area, inward_code, before, after):
+    for written in (f"{area} {inward_code}", f"{area}{inward_code}".lower()):
+        place = LOCATOR.locate(f"{before} {written} {after}")
+        assert place.label == area
+
+
+@pytest.fixture(scope="module")
+def subjects(catalog: Catalog) -> SubjectIndex:
+    return SubjectIndex(catalog.subject_names())
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["Biology", "Chemistry", "Geography", "History", "Music", "Drama"]), words, words)
+def test_a_subject_named_in_any_sentence_is_found(subjects: SubjectIndex, name, before, after):
+    assume(not before.rstrip().endswith(("further", "a", "as", "gcse")))
+    found = subjects.find_in_text(f"{before} {name.lower()} {after}")
+    assert name in found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(anything)
+def test_subjects_found_in_any_text_are_always_real_subjects(subjects: SubjectIndex, text: str):
+    found = subjects.find_in_text(text)
+    assert all(subjects.resolve(name) == name for name in found)
+
+
+@settings(max_examples=400, deadline=None)
+@given(anything, st.one_of(st.none(), st.sampled_from(sorted(CHOICES)), st.text(max_size=10)))
+def test_a_quiz_answer_is_understood_or_not_never_an_error(text, choice):
+    understood, value = answer_value(text, choice)
+    assert value in (*ANSWER_VALUES, None)
+    if choice in CHOICES:
+        assert understood and value == CHOICES[choice]
+
+
+@settings(max_examples=300, deadline=None)
+@given(anything)
+def test_opportunity_kinds_and_areas_come_from_their_lists(text):
+    assert isinstance(kinds_in(text), set) and isinstance(areas_in(text), set)
+    assert kinds_in(text) == kinds_in(text.upper().lower())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(anything, st.integers(), st.none(), st.lists(st.text(max_size=5))))
+def test_cleaning_leaves_no_control_characters_and_never_adds_anything(sent):
+    cleaned = clean_message(sent)
+    if cleaned is None:
+        return
+    assert cleaned == cleaned.strip() and len(cleaned) <= len(sent)
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in cleaned)
+    assert "  " not in cleaned
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["class_code", "topic", "year_group", "preview", "name", "email"]),
+        st.one_of(st.text(max_size=30), st.integers(-5, 20), st.booleans(), st.none()),
+    )
+)
+def test_only_well_formed_lesson_fields_are_passed_on(lesson):
+    topics = lesson_topics(["Maths", "Biology"])
+    kept = lesson_metadata(lesson, topics)
+    assert set(kept) <= {"class_code", "topic", "year_group", "preview"}
+    if "year_group" in kept:
+        assert 7 <= kept["year_group"] <= 13
+    if "topic" in kept:
+        assert kept["topic"] in topics
+    if "preview" in kept:
+        assert kept["preview"] is True
+
+
+@settings(max_examples=500, deadline=None)
+@given(anything)
+def test_redaction_is_stable_and_never_grows_a_message_much(text):
+    once = redact(text)
+    assert redact(once) == once
+    assert len(once) <= len(text) + 20 * once.count("[")
+
+
+phone = st.from_regex(r"\A07[0-9]{3} ?[0-9]{6}\Z")
+email = st.from_regex(r"\A[a-z][a-z0-9.]{1,10}@[a-z]{2,10}\.(com|co\.uk|org)\Z")
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, st.one_of(phone, email), words)
+def test_a_phone_number_or_email_anywhere_is_taken_out(before, personal, after):
+    stored = redact(f"{before} {personal} {after}")
+    assert personal not in stored
+    assert "[phone]" in stored or "[email]" in stored
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, st.sampled_from(["L3", "E8", "M13", "SW1A"]), inward, words)
+def test_a_full_postcode_keeps_only_its_area(before, area, inward_code, after):
+    stored = redact(f"{before} {area} {inward_code} {after}")
+    assert f"{area} [postcode]" in stored and inward_code not in stored.split()
+
+
+def test_message_limit_is_what_the_widget_enforces():
+    assert MAX_MESSAGE_CHARS == 1000
