@@ -15,6 +15,7 @@ from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.plan import build_plan, plan_from_link, plan_path
 from careers_catalog.schools import load_schools
 from tests.fake_apis import FakeApis, serve_fake_apis
+from web.rate_limit import RateLimit, wait_message
 
 SCHOOL_SITE = "https://www.example-school.sch.uk"
 SCHOOLS = f"""
@@ -287,3 +288,25 @@ def test_schools_file_problems_are_each_named(tmp_path: Path):
         "name",
     ):
         assert problem in text
+
+
+def test_rate_limits_count_in_a_sliding_window_and_say_how_long_to_wait():
+    now = [100.0]
+    limit = RateLimit(2, window_s=60, clock=lambda: now[0])
+    assert limit.hit("a") is None and limit.hit("a") is None
+    assert limit.hit("a") == pytest.approx(60.0)
+    assert limit.hit("b") is None  # each key has its own count
+    now[0] += 59.5
+    assert limit.hit("a") == pytest.approx(0.5)
+    assert "wait 1 second and" in wait_message(0.5)
+    now[0] += 1
+    assert limit.hit("a") is None
+
+
+def test_when_rasa_answers_nothing_the_student_gets_an_apology_and_a_try_again_button(web, rasa):
+    rasa.rasa_replies = []  # what Rasa sends when an action failed
+    reply = chat(web, {"sender": "s" * 16, "message": "how much does a vet earn"})
+    assert reply.status_code == 200
+    [message] = reply.json()["messages"]
+    assert "something went wrong on my side" in message["text"]
+    assert message["buttons"] == [{"title": "Try again", "payload": "how much does a vet earn"}]

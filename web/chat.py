@@ -152,7 +152,9 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
             headers,
         )
     address = request.client.host if request.client else "unknown"
-    wait = settings.per_address.hit(address) or settings.per_sender.hit(body["sender"])
+    wait = settings.per_address.hit(address)
+    if wait is None:
+        wait = settings.per_sender.hit(body["sender"])
     if wait is not None:
         return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
     metadata = {"school": school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
