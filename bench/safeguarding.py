@@ -1,10 +1,12 @@
 """How well the assistant spots messages that signal risk: recall on written risk messages and the
 false-positive rate on ordinary ones (bench/data/safeguarding/).
 
-Two sets: ``risk.yml``/``ordinary.yml`` (the set the phrase list was tuned on) and ``heldout/`` (written
-separately, never used to tune). Each message goes through the trained model's full NLU pipeline, which
-ends with bot/safeguarding_classifier.py, exactly as in a conversation; the phrase list alone is measured
-too. Targets on the tuning set: recall 100%, false positives under 2%.
+Three sets, each written apart from the others and from the training data: ``risk.yml``/``ordinary.yml``
+(the phrase list was tuned on it), ``second/`` (measured untouched first, then tuned on: see issue F's
+closing note) and ``heldout/`` (never used to tune anything; when it is, write a new one). Each message
+goes through the trained model's full NLU pipeline, which ends with bot/safeguarding_classifier.py,
+exactly as in a conversation; the phrase list alone is measured too. Targets on the tuning set: recall
+100%, false positives under 2%.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bench.common import MODEL, ROOT, report
 from bot.safeguarding import RISK_INTENT, detect
 
 DATA = ROOT / "bench" / "data" / "safeguarding"
-SETS = {"tuned": DATA, "heldout": DATA / "heldout"}
+SETS = {"tuned": DATA, "second": DATA / "second", "heldout": DATA / "heldout"}
 
 
 def load(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:

@@ -30,6 +30,7 @@ class PostgresServer:
         if not (self.initdb and self.pg_ctl):
             raise FileNotFoundError("PostgreSQL's initdb and pg_ctl are not installed")
         self.folder, self.port = folder, free_port()
+        folder.mkdir(parents=True, exist_ok=True)
         self.data = folder / "data"
         # PostgreSQL refuses to run as root: as root, run it as the postgres user.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []

@@ -17,7 +17,7 @@ import requests
 import sqlalchemy as sa
 
 from bench.common import Assistant, running_web_app
-from tests.web_chat import WebChat
+from tests.web_chat import WebChat, shown
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def web(servers: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def _text(reply: requests.Response) -> str:
-    return "\n".join(m.get("text", "") for m in reply.json().get("messages", []))
+    return "\n".join(shown(m) for m in reply.json().get("messages", []))
 
 
 ANSWERED = {
@@ -48,7 +48,7 @@ ANSWERED = {
     "chinese": "程序员做什么工作",
     "urdu": "ڈاکٹر بننے کے لیے کیا کرنا ہوگا",
     "one long word": "a" * 999,
-    "many words": " ".join(["career"] * 160),
+    "many words": " ".join(["career"] * 140),
 }
 
 

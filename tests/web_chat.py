@@ -16,10 +16,16 @@ class WebChat:
         return requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
 
     def say(self, text: str) -> tuple[str, list[dict[str, str]]]:
-        """The replies' text, and their buttons; fails the test unless the message was answered."""
+        """The replies as the student reads them, and their buttons; fails the test unless the message
+        was answered."""
         reply = self.send(text)
         assert reply.status_code == 200, reply.text
         messages = reply.json()["messages"]
-        return "\n".join(m.get("text", "") for m in messages), [
-            b for m in messages for b in m.get("buttons", [])
-        ]
+        buttons = [b for m in messages for b in m.get("buttons", [])]
+        return "\n".join(shown(m) for m in messages), buttons
+
+
+def shown(message: dict[str, Any]) -> str:
+    """What the widget shows for one reply: a career card's title and pay, then the text."""
+    card = message.get("card") or {}
+    return "\n".join(x for x in (card.get("title"), card.get("pay"), message.get("text")) if x)
