@@ -134,7 +134,7 @@ def on_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnPostgres
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     folder = tmp_path_factory.mktemp("on_postgres")
     try:
-        postgres = PostgresServer(folder / "pg")
+        postgres = PostgresServer()
     except (FileNotFoundError, subprocess.CalledProcessError) as problem:
         if os.environ.get("CI") == "true":
             pytest.fail(f"a PostgreSQL server of the tests' own is required under CI: {problem}")
@@ -156,3 +156,4 @@ def on_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnPostgres
             yield OnPostgres(assistant, web, postgres)
     finally:
         postgres.stop()
+        postgres.remove()

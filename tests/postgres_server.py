@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,19 +24,20 @@ def _binary(name: str) -> str | None:
 
 
 class PostgresServer:
-    """``initdb`` a cluster in ``folder``; ``start`` and ``stop`` it; ``url(db)`` to connect."""
+    """``initdb`` a cluster in a new temporary folder; ``start`` and ``stop`` it; ``url(db)`` to connect;
+    ``remove`` when done."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self) -> None:
         self.initdb, self.pg_ctl = _binary("initdb"), _binary("pg_ctl")
         if not (self.initdb and self.pg_ctl):
             raise FileNotFoundError("PostgreSQL's initdb and pg_ctl are not installed")
-        self.folder, self.port = folder, free_port()
-        folder.mkdir(parents=True, exist_ok=True)
-        self.data = folder / "data"
+        # Directly under the system's temporary folder: the postgres user cannot enter pytest's.
+        self.folder, self.port = Path(tempfile.mkdtemp(prefix="careers-pg-")), free_port()
+        self.data = self.folder / "data"
         # PostgreSQL refuses to run as root: as root, run it as the postgres user.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.as_user:
-            shutil.chown(folder, "postgres")
+            shutil.chown(self.folder, "postgres")
         self._run(self.initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
 
     def _run(self, *command: str) -> None:
@@ -49,6 +51,9 @@ class PostgresServer:
 
     def stop(self) -> None:
         self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

@@ -15,7 +15,7 @@ def test_with_the_action_server_down_the_student_gets_an_apology_then_the_chat_c
     on_postgres: OnPostgres,
 ):
     chat = WebChat(on_postgres.web)
-    assert "Nurse" in chat.say("what does a nurse do")[0]
+    assert "nurse" in chat.say("what does a nurse do")[0].lower()
     on_postgres.assistant.stop("actions")
     try:
         text, buttons = chat.say("how much do they earn")
@@ -24,14 +24,14 @@ def test_with_the_action_server_down_the_student_gets_an_apology_then_the_chat_c
     finally:
         on_postgres.assistant.start("actions")
     text, _ = chat.say(retry["payload"])
-    assert "Pay for a nurse" in text  # it still knows which career the chat was about
+    assert "pay for" in text.lower() and "nurse" in text.lower()  # it still knows the career
 
 
 def test_with_the_database_down_the_student_is_answered_and_the_chat_carries_on_after(
     on_postgres: OnPostgres,
 ):
     chat = WebChat(on_postgres.web)
-    assert "Vet" in chat.say("what does a vet do")[0]
+    assert "vet" in chat.say("what does a vet do")[0].lower()
     on_postgres.postgres.stop()
     try:
         on_postgres.postgres.wait_until_down()
@@ -42,4 +42,4 @@ def test_with_the_database_down_the_student_is_answered_and_the_chat_carries_on_
     finally:
         on_postgres.postgres.start()
     text, _ = chat.say("how much do they earn")
-    assert "Pay for a vet" in text  # the conversation from before the outage
+    assert "pay for a vet" in text.lower()  # the conversation from before the outage

@@ -96,10 +96,10 @@ class ActionFindOpportunities(Action):
         """The place in this message, else the one from before; None if neither."""
         named = [str(v) for v in tracker.get_latest_entity_values("location") if v]
         replying = intent == "give_location" or bool(tracker.get_slot("awaiting_location"))
+        if FULL_POSTCODE.search(text):  # before the entity, which may hold only part of the postcode
+            return locator().locate(text)
         if named:
             return locator().locate(" ".join(named), fuzzy=True)
-        if FULL_POSTCODE.search(text):
-            return locator().locate(text)
         after = _PLACE_AFTER.findall(text)
         for candidate in after:
             try:
