@@ -77,7 +77,9 @@ class SafeguardingClassifier(GraphComponent):
         )
         if category is not None:
             entities = [e for e in message.get("entities") or [] if e.get("entity") != CATEGORY_ENTITY]
+            # It describes the whole message, so it spans it (Rasa's own evaluation needs a span).
+            whole = {"start": 0, "end": len(message.get("text") or "")}
             entities.append(
-                {"entity": CATEGORY_ENTITY, "value": category, "extractor": "SafeguardingClassifier"}
+                {"entity": CATEGORY_ENTITY, "value": category, "extractor": "SafeguardingClassifier", **whole}
             )
             message.set("entities", entities, add_to_output=True)
