@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import dashboard, matching, nlu, opportunities, safeguarding, search, serve, widget
+from bench import dashboard, load, matching, nlu, opportunities, safeguarding, search, serve, widget
 
 
 def main() -> None:
@@ -17,6 +17,7 @@ def main() -> None:
     nlu.main()
     safeguarding.main()
     serve.main(rounds=3 if args.quick else 20, train=not args.quick)
+    load.main(conversations=40 if args.quick else 200)
     widget.main(rounds=3 if args.quick else 10)
     dashboard.main(events=100_000 if args.quick else 1_000_000, rounds=5 if args.quick else 20)
 

@@ -1,5 +1,7 @@
-"""Serving figures: start-up time of the Rasa and action servers, and reply latency over the REST
-channel for one simulated student holding realistic multi-turn conversations.
+"""Serving figures: start-up time and memory of the Rasa and action servers, and reply latency and
+throughput over the REST channel with 1, 8 and 32 simulated students holding multi-turn conversations
+at once. The same is measured, in the same run, for a bare ``rasa init`` assistant, and the ratio of
+the p95 latencies is reported (target: ours within 1.5 times the bare assistant's).
 With ``--train``, also times a full training run from scratch (into a temporary folder)."""
 
 from __future__ import annotations
@@ -8,25 +10,19 @@ import argparse
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
+from typing import Any
 
-import requests
+from bench.common import RASA, ROOT, bench_env, free_port, report, running_assistant, wait_until_up
+from bench.load import run_load
 
-from bench.common import RASA, ROOT, bench_env, percentiles, report, running_assistant
-
-CONVERSATIONS = [
-    [
-        "hi",
-        "wat does a sofware enginer do",
-        "and how much do they get paid?",
-        "what subjects would help with that?",
-        "thanks",
-    ],
-    ["how much does a web developer earn", "can i do it without uni", "what hours do they work", "bye"],
-    ["tell me about cyber security jobs", "what skills do u need", "any similar jobs", "network engineer"],
-    ["how much do they earn", "electrician", "how do i get into it", "is it a growing field"],
-    ["can you get paid to be a hacker", "what gcses do i need", "purple monkey dishwasher", "nurse"],
+CONCURRENCY = (1, 8, 32)
+# The bare assistant knows greetings, moods and goodbyes only: conversations it can hold.
+BARE_SCRIPTS = [
+    ["hi", "i am great", "bye"],
+    ["hello", "very sad", "yes", "goodbye"],
+    ["hey there", "not good", "no", "see you"],
+    ["good morning", "perfect", "are you a bot?", "bye"],
 ]
 
 
@@ -44,25 +40,84 @@ def time_training() -> float:
         return time.monotonic() - start
 
 
-def main(rounds: int = 20, train: bool = False) -> dict:
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def latency_levels(rasa_url: str, rounds: int, scripts: list[list[str]] | None = None) -> dict[str, Any]:
+    """p50/p95/p99, throughput and errors at each level of concurrency, after one warm-up round."""
+    kwargs = {"scripts": scripts} if scripts else {}
+    run_load(rasa_url, conversations=2, turns=4, concurrency=1, **kwargs)  # warm-up
+    levels = {}
+    for concurrency in CONCURRENCY:
+        result = run_load(rasa_url, max(rounds, concurrency * 2), turns=5, concurrency=concurrency, **kwargs)
+        levels[f"{concurrency}_students"] = result.figures()
+    return levels
+
+
+def bare_assistant_levels(folder: Path, rounds: int) -> dict[str, Any]:
+    """``rasa init`` in ``folder`` (trains its model), run it, and measure it as ours."""
+    project = folder / "bare"
+    subprocess.run(
+        [RASA, "init", "--no-prompt", "--init-dir", str(project)],
+        cwd=folder,
+        env=bench_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = free_port()
+    log_path = folder / "bare.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                RASA,
+                "run",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--credentials",
+                "credentials.yml",
+            ],
+            cwd=project,
+            env=bench_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", proc, log=log_path)
+        return latency_levels(f"http://127.0.0.1:{port}", rounds, BARE_SCRIPTS) | {
+            "rasa_rss_mb": rss_mb(proc.pid)
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def main(rounds: int = 20, train: bool = False, bare: bool = True) -> dict:
     figures: dict = {}
     if train:
         figures["training_time_s"] = round(time_training(), 1)
-    with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as assistant:
-        figures.update(assistant.startup_s)
-        url = f"{assistant.rasa_url}/webhooks/rest/webhook"
-        session = requests.Session()
-        timings, errors = [], 0
-        for _ in range(rounds):
-            for conversation in CONVERSATIONS:
-                sender = uuid.uuid4().hex
-                for text in conversation:
-                    start = time.perf_counter()
-                    reply = session.post(url, json={"sender": sender, "message": text}, timeout=30)
-                    timings.append((time.perf_counter() - start) * 1000)
-                    errors += not (reply.ok and reply.json())
-        figures["reply_latency_one_client"] = percentiles(timings[len(CONVERSATIONS) :])  # after warm-up
-        figures["errors"] = errors
+    with tempfile.TemporaryDirectory() as tmp:
+        with running_assistant(Path(tmp)) as assistant:
+            figures.update(assistant.startup_s)
+            figures["ours"] = latency_levels(assistant.rasa_url, rounds)
+            figures["memory_rss_mb"] = {name: rss_mb(proc.pid) for name, proc in assistant.procs.items()}
+        if bare:
+            figures["bare_rasa_init"] = bare_assistant_levels(Path(tmp), rounds)
+            figures["p95_ratio_ours_to_bare"] = {
+                level: round(
+                    figures["ours"][level]["latency"]["p95_ms"]
+                    / figures["bare_rasa_init"][level]["latency"]["p95_ms"],
+                    2,
+                )
+                for level in figures["ours"]
+            }
     return report("serve", figures)
 
 
@@ -70,5 +125,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--train", action="store_true", help="also time a full training run")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare rasa init assistant")
     args = parser.parse_args()
-    main(rounds=args.rounds, train=args.train)
+    main(rounds=args.rounds, train=args.train, bare=not args.no_bare)

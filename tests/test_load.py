@@ -1,0 +1,27 @@
+"""A short version of the load test (bench/load.py): many students at once, and nothing lost. Every
+message sent is stored and answered, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.common import Assistant
+from bench.load import count_stored, run_load
+from tests.conftest import OnPostgres
+
+pytestmark = pytest.mark.e2e
+
+
+def _check(rasa_url: str, tracker_url: str) -> None:
+    result = run_load(rasa_url, conversations=24, turns=10, concurrency=8)
+    assert result.errors == []
+    stored = count_stored(tracker_url, result.senders)
+    assert stored["user_events"] == 240 and stored["bot_events"] >= 240
+
+
+def test_many_students_at_once_lose_nothing_on_sqlite(servers: Assistant):
+    _check(servers.rasa_url, servers.tracker_url)
+
+
+def test_many_students_at_once_lose_nothing_on_postgresql(on_postgres: OnPostgres):
+    _check(on_postgres.assistant.rasa_url, on_postgres.assistant.tracker_url)
