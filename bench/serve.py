@@ -62,6 +62,7 @@ def latency_levels(rasa_url: str, rounds: int, scripts: list[list[str]] | None =
 def bare_assistant_levels(folder: Path, rounds: int) -> dict[str, Any]:
     """``rasa init`` in ``folder`` (trains its model), run it, and measure it as ours."""
     project = folder / "bare"
+    project.mkdir()
     subprocess.run(
         [RASA, "init", "--no-prompt", "--init-dir", str(project)],
         cwd=folder,
