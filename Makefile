@@ -15,6 +15,9 @@ export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8000
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 export TRACKER_DATABASE_URL ?= sqlite:///var/tracker.db
+export LOCK_STORE ?= in_memory
+export REDIS_HOST ?= 127.0.0.1
+export REDIS_PORT ?= 6379
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -24,11 +27,13 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -p
 CATALOG_INPUTS := $(shell find careers_catalog -name '*.py' -o -name '*.yml' 2>/dev/null)
 LOOKUPS := data/nlu/generated/catalog_lookups.yml
 
-.PHONY: help setup run shell train test lint bench clean
+.PHONY: help setup run run-cluster shell train test lint bench clean
 
 help:
 	@echo "make run    set up (Python 3.10 venv, packages, catalogue, model) and start the assistant and"
 	@echo "            the web app (http://localhost:8000/demo)"
+	@echo "make run-cluster  the same with 2 Rasa servers and 2 action servers behind nginx, sharing a"
+	@echo "            PostgreSQL tracker store and a Redis lock store (RASA_PROCESSES=N for more)"
 	@echo "make test   set up and run every test"
 	@echo "make shell  chat in the terminal (rasa shell) with the action server running"
 	@echo "make bench  run the benchmarks"
@@ -72,6 +77,15 @@ run: train
 	@mkdir -p var
 	scripts/run.sh
 
+# Several Rasa and action servers behind nginx (deploy/nginx.conf.template). The conversations go to
+# PostgreSQL (this database is created if missing); the catalogue stays where DATABASE_URL says.
+run-cluster: train
+	@mkdir -p var
+	scripts/system_packages.sh nginx
+	RASA_PROCESSES=$${RASA_PROCESSES:-2} \
+	  TRACKER_DATABASE_URL=$${CLUSTER_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/careers_conversations} \
+	  scripts/run.sh
+
 shell: train
 	@mkdir -p var
 	$(RASA) run actions --actions bot.actions --port $(ACTION_PORT) & trap "kill $$!" EXIT; \
@@ -83,6 +97,7 @@ test: train
 	$(BIN)/ruff format --check .
 	$(RASA) data validate --fail-on-warnings
 	scripts/browser_setup.sh
+	scripts/system_packages.sh nginx || true
 	$(BIN)/pytest
 
 lint: setup
@@ -91,6 +106,7 @@ lint: setup
 
 bench: train
 	scripts/browser_setup.sh
+	scripts/system_packages.sh nginx || true
 	$(PY) -m bench
 
 clean:

@@ -11,8 +11,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from bench.common import MODEL, Assistant, running_assistant, running_web_app
@@ -28,16 +30,46 @@ FIXTURE_DATA = Path(__file__).parent / "fixtures" / "catalog"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+REDIS = (os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), int(os.environ.get("TEST_REDIS_PORT", "6379")))
+
+
+def missing(reason: str) -> NoReturn:
+    """A part a test needs is missing on this machine: skip with the reason, but fail under CI."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+def require_model() -> None:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+
+
 def _postgres_or_skip() -> str:
     """The PostgreSQL URL; tests skip with a reason on a machine without it, but never under CI."""
     try:
         with sa.create_engine(POSTGRES_URL, future=True).connect() as conn:
             conn.execute(sa.text("select 1"))
     except sa.exc.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required under CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (set TEST_POSTGRES_URL): {exc.orig}")
+        missing(f"PostgreSQL not reachable at {POSTGRES_URL} (set TEST_POSTGRES_URL): {exc.orig}")
     return POSTGRES_URL
+
+
+def redis_or_skip() -> tuple[str, int]:
+    """The Redis server's host and port (TEST_REDIS_HOST, TEST_REDIS_PORT; default this machine's)."""
+    try:
+        redis.Redis(*REDIS, socket_timeout=3).ping()
+    except redis.RedisError as exc:
+        missing(f"Redis not reachable at {REDIS[0]}:{REDIS[1]} (set TEST_REDIS_HOST, TEST_REDIS_PORT): {exc}")
+    return REDIS
+
+
+def postgres_server_or_skip() -> PostgresServer:
+    """A new PostgreSQL server of the tests' own (not started yet)."""
+    try:
+        return PostgresServer()
+    except (FileNotFoundError, subprocess.CalledProcessError) as problem:
+        missing(f"cannot run a PostgreSQL server for this test (install PostgreSQL's server): {problem}")
 
 
 def _fresh_database(kind: str, folder: Path) -> Iterator[str]:
@@ -108,8 +140,7 @@ def e2e_catalog(folder: Path, url: str | None = None) -> str:
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     """The real Rasa server and action server (trained model, fresh SQLite tracker store, network-free:
     no postcode or vacancy API configured; the HTTP API on, behind a token)."""
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    require_model()
     folder = tmp_path_factory.mktemp("servers")
     offline = {"DATABASE_URL": e2e_catalog(folder), "POSTCODES_API_URL": "", "APPRENTICESHIPS_API_URL": ""}
     # Rasa's HTTP API is on, with a token, as `make run` has it when RASA_API_TOKEN is set.
@@ -130,15 +161,9 @@ class OnPostgres:
 
 @pytest.fixture(scope="session")
 def on_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnPostgres]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    require_model()
     folder = tmp_path_factory.mktemp("on_postgres")
-    try:
-        postgres = PostgresServer()
-    except (FileNotFoundError, subprocess.CalledProcessError) as problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"a PostgreSQL server of the tests' own is required under CI: {problem}")
-        pytest.skip(f"cannot run a PostgreSQL server for this test (install PostgreSQL's server): {problem}")
+    postgres = postgres_server_or_skip()
     postgres.start()
     try:
         env = {

@@ -23,6 +23,7 @@ import pytest
 from analytics import accounts
 from analytics.sync import conversations_engine
 from bench.common import ROOT, Assistant, running_web_app
+from tests.conftest import missing
 from tests.fake_apis import FakeApis, serve_fake_apis
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -42,10 +43,7 @@ RASA_OWN_METADATA = {"model_id", "assistant_id"}  # what Rasa adds to each messa
 def _need(path: Path, what: str) -> None:
     if path.exists():
         return
-    message = f"{what} not found at {path}: run scripts/browser_setup.sh (make test runs it)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{what} not found at {path}: run scripts/browser_setup.sh (make test runs it)")
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.common import Assistant, running_assistant
-from tests.conftest import MODEL, e2e_catalog
+from tests.conftest import e2e_catalog, require_model
 from tests.fake_apis import FakeApis, serve_fake_apis
 
 pytestmark = pytest.mark.e2e
@@ -66,8 +66,7 @@ def test_only_the_outward_code_is_kept_in_the_conversation_state(servers: Assist
 
 @pytest.fixture(scope="module")
 def with_apis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, FakeApis]]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    require_model()
     folder = tmp_path_factory.mktemp("servers_with_apis")
     with serve_fake_apis() as apis:
         env = {

@@ -1,5 +1,6 @@
 """What a student sees when part of the assistant is down, and that the conversation carries on when it
-comes back: the real action server and a real PostgreSQL server are stopped and started again."""
+comes back: the real action server, the Rasa server and a real PostgreSQL server are stopped (the Rasa
+server killed, as a crash would) and started again. With several Rasa servers, see test_scale_out.py."""
 
 from __future__ import annotations
 
@@ -43,3 +44,22 @@ def test_with_the_database_down_the_student_is_answered_and_the_chat_carries_on_
         on_postgres.postgres.start()
     text, _ = chat.say("how much do they earn")
     assert "pay for a vet" in text.lower()  # the conversation from before the outage
+
+
+def test_with_the_rasa_server_killed_the_student_is_asked_to_try_again_and_the_chat_carries_on_after(
+    on_postgres: OnPostgres,
+):
+    chat = WebChat(on_postgres.web)
+    assert "nurse" in chat.say("what does a nurse do")[0].lower()
+    on_postgres.assistant.kill("rasa")
+    try:
+        reply = chat.send("how much do they earn")
+        # The widget shows this, keeps the message and sends it again by itself.
+        assert reply.status_code == 503
+        assert (
+            reply.json()["error"] == "The careers helper is not answering right now. Please try again soon."
+        )
+    finally:
+        on_postgres.assistant.start("rasa")
+    text, _ = chat.say("how much do they earn")
+    assert "pay for an adult nurse" in text.lower()  # the conversation from before the crash

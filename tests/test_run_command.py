@@ -1,5 +1,7 @@
 """`make run`'s last step (scripts/run.sh): the Rasa server, the action server and the web app come up on
-the configured ports, a student can chat through the web app's demo page API, and Ctrl-C stops all three."""
+the configured ports, a student can chat through the web app's demo page API, and Ctrl-C stops all three.
+`make run-cluster` (the same script with RASA_PROCESSES=2): nginx in front of two of each, a Rasa server
+that dies is started again, and Ctrl-C stops everything."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.common import MODEL, ROOT, free_port
+from bench.common import NGINX, ROOT, free_port
+from tests.conftest import missing, postgres_server_or_skip, redis_or_skip, require_model
+from tests.web_chat import WebChat
 
 pytestmark = pytest.mark.e2e
 
@@ -25,29 +29,55 @@ def _port_open(port: int) -> bool:
         return False
 
 
+def _start(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """scripts/run.sh in a session of its own, once it says "Ready."."""
+    proc = subprocess.Popen(
+        ["scripts/run.sh"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while "Ready." not in log_path.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(log_path.read_text()[-3000:])
+        time.sleep(1)
+    return proc
+
+
+def _ctrl_c(proc: subprocess.Popen, ports: list[int]) -> None:
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+    proc.wait(timeout=60)
+    time.sleep(1)
+    assert not [port for port in ports if _port_open(port)]
+
+
+def _rasa_server_pid(port: int) -> int:
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"actions" not in args and b"--model" in args and str(port).encode() in args:
+            return int(cmdline.parent.name)
+    raise LookupError(f"no Rasa server on port {port}")
+
+
 def test_run_starts_all_servers_and_ctrl_c_stops_them(tmp_path: Path):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    require_model()
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     env = {
-        **os.environ,
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
         "WEB_PORT": str(web_port),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
     }
-    log = (tmp_path / "run.log").open("w+")
-    proc = subprocess.Popen(
-        ["scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    proc = _start(env, tmp_path / "run.log")
     try:
-        deadline = time.monotonic() + 240
-        while "Ready." not in (tmp_path / "run.log").read_text():
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()[
-                -3000:
-            ]
-            time.sleep(1)
         reply = requests.post(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
             json={"sender": "run-test", "message": "how much does a plumber earn"},
@@ -56,16 +86,57 @@ def test_run_starts_all_servers_and_ctrl_c_stops_them(tmp_path: Path):
         assert "Pay for a plumber" in reply.json()[0]["text"]
         demo = requests.get(f"http://127.0.0.1:{web_port}/demo", timeout=10)
         assert "Careers at Demo High School" in demo.text
-        via_web = requests.post(
-            f"http://127.0.0.1:{web_port}/api/chat/demo",
-            json={"sender": "run-test-web-0001", "message": "how much does a plumber earn"},
-            timeout=30,
+        assert (
+            "Pay for a plumber"
+            in WebChat(f"http://127.0.0.1:{web_port}").say("how much does a plumber earn")[0]
         )
-        assert "Pay for a plumber" in via_web.json()["messages"][0]["text"]
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
-        proc.wait(timeout=60)
-        time.sleep(1)
-        assert not any(map(_port_open, (rasa_port, action_port, web_port)))
+        _ctrl_c(proc, [rasa_port, action_port, web_port])
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_run_cluster_serves_through_nginx_and_starts_a_dead_rasa_server_again(tmp_path: Path):
+    require_model()
+    redis_host, redis_port = redis_or_skip()
+    if not Path(NGINX).exists():
+        missing(f"nginx is not installed ({NGINX}): run scripts/system_packages.sh nginx")
+    postgres = postgres_server_or_skip()
+    postgres.start()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    env = {
+        "RASA_PROCESSES": "2",
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "WEB_PORT": str(web_port),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        # A database the server does not have yet: the script creates it.
+        "TRACKER_DATABASE_URL": postgres.url("cluster_conversations"),
+        "REDIS_HOST": redis_host,
+        "REDIS_PORT": str(redis_port),
+    }
+    log = tmp_path / "run.log"
+    try:
+        proc = _start(env, log)
+        try:
+            assert "2 Rasa servers and 2 action servers behind nginx" in log.read_text()
+            chat = WebChat(f"http://127.0.0.1:{web_port}")
+            assert "nurse" in chat.say("what does a nurse do")[0].lower()
+            first = _rasa_server_pid(rasa_port + 1)
+            os.kill(first, signal.SIGKILL)
+            # The student carries on with the other server meanwhile.
+            assert "pay for an adult nurse" in chat.say("how much do they earn")[0].lower()
+            deadline = time.monotonic() + 240
+            while not _port_open(rasa_port + 1):
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(2)
+            assert f"The rasa server on port {rasa_port + 1} stopped; starting it again." in log.read_text()
+            assert _rasa_server_pid(rasa_port + 1) != first
+            ports = [rasa_port, action_port, web_port, rasa_port + 1, rasa_port + 2]
+            _ctrl_c(proc, [*ports, action_port + 1, action_port + 2])
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        postgres.stop()
+        postgres.remove()
