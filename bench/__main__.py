@@ -1,26 +1,99 @@
-"""Run every benchmark: ``python -m bench`` (``make bench``). ``--quick`` runs a short version."""
+"""Run every benchmark: ``python -m bench`` (``make bench``), then write them all to one report,
+bench/results/report.json, with the machine they ran on. ``--quick`` runs a short version (CI runs it:
+tests/test_bench.py): fewer rounds, no training run and no cross-validation.
+
+Each benchmark also prints its figures and writes bench/results/NAME.json as it finishes. One that fails
+(a server missing on this machine, say) is recorded in the report with its error, the others still run,
+and the command ends with status 1."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
 
-from bench import dashboard, load, matching, nlu, opportunities, safeguarding, search, serve, widget
+from bench import (
+    dashboard,
+    load,
+    matching,
+    nlu,
+    opportunities,
+    safeguarding,
+    scale_out,
+    search,
+    serve,
+    widget,
+)
+from bench.common import RESULTS
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer rounds, no training run")
-    args = parser.parse_args()
-    search.main(rounds=500 if args.quick else 3000)
-    matching.main()
-    opportunities.main(rounds=300 if args.quick else 2000)
-    nlu.main()
-    safeguarding.main()
-    serve.main(rounds=3 if args.quick else 20, train=not args.quick)
-    load.main(conversations=40 if args.quick else 200)
-    widget.main(rounds=3 if args.quick else 10)
-    dashboard.main(events=100_000 if args.quick else 1_000_000, rounds=5 if args.quick else 20)
+def benchmarks(quick: bool) -> dict[str, Callable[[], Any]]:
+    return {
+        "search": lambda: search.main(rounds=500 if quick else 3000),
+        "matching": matching.main,
+        "opportunities": lambda: opportunities.main(rounds=300 if quick else 2000),
+        "nlu": lambda: nlu.main(folds=0 if quick else 5),
+        "safeguarding": safeguarding.main,
+        "serve": lambda: serve.main(rounds=3 if quick else 20, train=not quick),
+        "load": lambda: load.main(conversations=40 if quick else 200),
+        "scale_out": lambda: scale_out.main(
+            conversations=16 if quick else 64, concurrency=8 if quick else 32
+        ),
+        "widget": lambda: widget.main(rounds=3 if quick else 10),
+        "dashboard": lambda: dashboard.main(
+            events=100_000 if quick else 1_000_000, rounds=5 if quick else 20
+        ),
+    }
+
+
+def machine() -> dict[str, Any]:
+    import rasa
+
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "rasa": rasa.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short version, as CI runs it")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    chosen = {k: v for k, v in benchmarks(args.quick).items() if not args.only or k in args.only}
+    combined: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "quick": args.quick,
+        "machine": machine(),
+        "seconds": {},
+        "benchmarks": {},
+    }
+    failed = []
+    for name, run in chosen.items():
+        started = time.monotonic()
+        try:
+            combined["benchmarks"][name] = run()
+        except Exception as error:  # one missing part must not lose every other figure
+            traceback.print_exc()
+            combined["benchmarks"][name] = {"error": f"{type(error).__name__}: {error}"}
+            failed.append(name)
+        combined["seconds"][name] = round(time.monotonic() - started, 1)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "report.json").write_text(json.dumps(combined, indent=2))
+    print(f"\nAll figures: {RESULTS / 'report.json'}")
+    if failed:
+        print(f"Failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -9,10 +9,8 @@ default 30 days and with the whole school year.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import requests
@@ -21,7 +19,7 @@ import sqlalchemy as sa
 from analytics import accounts
 from analytics.sync import conversations_engine, sync_turns
 from bench.analytics_history import write_history
-from bench.common import percentiles, report, running_web_app
+from bench.common import percentiles, postgres_database, report, running_web_app
 
 PASSWORD = "benchmark password"
 YEAR = "from=2026-09-01&to=2027-06-30"
@@ -38,20 +36,6 @@ VIEWS = {  # who is looking, and at what
     "adviser, one school, school year": ("adviser", f"{YEAR}&school=riverside-high"),
     "teacher, one class, school year": ("teacher", YEAR),
 }
-
-
-def _postgres_schema() -> tuple[str, callable]:
-    base = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base, future=True)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-    return f"{base}?options=-csearch_path%3D{schema}", drop
 
 
 def measure(url: str, folder: Path, events: int, rounds: int) -> dict[str, object]:
@@ -101,17 +85,17 @@ def measure(url: str, folder: Path, events: int, rounds: int) -> dict[str, objec
     return figures
 
 
-def main(events: int = 1_000_000, rounds: int = 20, only: str | None = None) -> None:
+def main(events: int = 1_000_000, rounds: int = 20, only: str | None = None) -> dict[str, object]:
+    figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if only in (None, "sqlite"):
-            report("dashboard_sqlite", measure(f"sqlite:///{folder / 'tracker.db'}", folder, events, rounds))
+            url = f"sqlite:///{folder / 'tracker.db'}"
+            figures["sqlite"] = report("dashboard_sqlite", measure(url, folder, events, rounds))
         if only in (None, "postgresql"):
-            url, drop = _postgres_schema()
-            try:
-                report("dashboard_postgresql", measure(url, folder, events, rounds))
-            finally:
-                drop()
+            with postgres_database() as url:
+                figures["postgresql"] = report("dashboard_postgresql", measure(url, folder, events, rounds))
+    return figures
 
 
 if __name__ == "__main__":

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import random
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +88,11 @@ class LoadResult:
     wall_s: float
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    senders: list[str] = field(default_factory=list)
+    sent: dict[str, list[str]] = field(default_factory=dict)  # each conversation's messages, in order
+
+    @property
+    def senders(self) -> list[str]:
+        return list(self.sent)
 
     def figures(self) -> dict[str, Any]:
         sent = self.conversations * self.turns
@@ -106,31 +113,41 @@ def run_load(
     turns: int = 10,
     concurrency: int = 20,
     scripts: list[list[str]] = SCRIPTS,
+    timeout: float = 60,
+    on_reply: Callable[[int], None] | None = None,
 ) -> LoadResult:
     """Hold ``conversations`` conversations of ``turns`` messages (from ``scripts``, repeated if
-    shorter), ``concurrency`` at a time."""
+    shorter), ``concurrency`` at a time; a reply that takes longer than ``timeout`` seconds is an
+    error. ``on_reply`` is called with the number of replies so far after each one."""
     rng = random.Random(11)
-    plans = [(uuid.uuid4().hex, rng.choice(scripts)) for _ in range(conversations)]
-    result = LoadResult(conversations, turns, concurrency, 0.0, senders=[s for s, _ in plans])
+    plans = [
+        (uuid.uuid4().hex, list(itertools.islice(itertools.cycle(rng.choice(scripts)), turns)))
+        for _ in range(conversations)
+    ]
+    result = LoadResult(conversations, turns, concurrency, 0.0, sent=dict(plans))
+    counting = threading.Lock()
 
     def converse(plan: tuple[str, list[str]]) -> None:
         sender, script = plan
         with requests.Session() as http:
-            for text in itertools.islice(itertools.cycle(script), turns):
+            for text in script:
                 started = time.perf_counter()
                 try:
                     reply = http.post(
                         f"{rasa_url}/webhooks/rest/webhook",
                         json={"sender": sender, "message": text},
-                        timeout=60,
+                        timeout=timeout,
                     )
                     ok = reply.status_code == 200 and bool(reply.json())
                     problem = f"{sender}: {text!r} got {reply.status_code} {reply.text[:80]!r}"
                 except requests.RequestException as error:
                     ok, problem = False, f"{sender}: {text!r} failed: {error}"
-                result.latencies_ms.append((time.perf_counter() - started) * 1000)
-                if not ok:
-                    result.errors.append(problem)
+                with counting:
+                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+                    if not ok:
+                        result.errors.append(problem)
+                    if on_reply:
+                        on_reply(len(result.latencies_ms))
 
     started = time.monotonic()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -139,32 +156,50 @@ def run_load(
     return result
 
 
-def count_stored(tracker_url: str, senders: list[str]) -> dict[str, int]:
-    """Student messages and replies stored for these senders, and senders with fewer than expected."""
+def stored_conversations(tracker_url: str, senders: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Each conversation's stored user and bot events, in the order they were stored: (``user`` or
+    ``bot``, text)."""
     engine = sa.create_engine(tracker_url, future=True)
-    counts: dict[str, int] = {}
+    stored: dict[str, list[tuple[str, str]]] = {sender: [] for sender in senders}
     with engine.connect() as conn:
         for start in range(0, len(senders), 500):
             rows = conn.execute(
                 sa.text(
-                    "select type_name, count(*) from events where sender_id in :senders "
-                    "and type_name in ('user', 'bot') group by type_name"
+                    "select sender_id, type_name, data from events where sender_id in :senders "
+                    "and type_name in ('user', 'bot') order by id"
                 ).bindparams(sa.bindparam("senders", expanding=True)),
                 {"senders": senders[start : start + 500]},
             )
-            for kind, n in rows:
-                counts[kind] = counts.get(kind, 0) + n
+            for sender, kind, data in rows:
+                stored[sender].append((kind, json.loads(data).get("text") or ""))
     engine.dispose()
-    return {"user_events": counts.get("user", 0), "bot_events": counts.get("bot", 0)}
+    return stored
+
+
+def check_stored(tracker_url: str, result: LoadResult) -> dict[str, int]:
+    """What the tracker store holds of a load run: every user and bot event counted, and messages
+    lost (sent but not stored), stored twice, or stored out of the order they were sent in."""
+    stored = stored_conversations(tracker_url, result.senders)
+    figures = {"user_events": 0, "bot_events": 0, "lost_messages": 0, "duplicated_messages": 0}
+    figures["conversations_out_of_order"] = 0
+    for sender, sent in result.sent.items():
+        said = [text for kind, text in stored[sender] if kind == "user"]
+        figures["user_events"] += len(said)
+        figures["bot_events"] += len(stored[sender]) - len(said)
+        figures["lost_messages"] += max(0, len(sent) - len(said))
+        figures["duplicated_messages"] += max(0, len(said) - len(sent))
+        # Sent one after the other, so stored in the same order (a message stored twice, when a server
+        # died between storing and answering it, is stored twice in a row).
+        once = [text for i, text in enumerate(said) if i == 0 or text != said[i - 1]]
+        figures["conversations_out_of_order"] += once != sent
+    return figures
 
 
 def main(conversations: int = 200, turns: int = 10, concurrency: int = 20) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as assistant:
         result = run_load(assistant.rasa_url, conversations, turns, concurrency)
-        stored = count_stored(assistant.tracker_url, result.senders)
-    figures = result.figures() | stored
-    figures["lost_messages"] = conversations * turns - stored["user_events"]
-    figures["first_errors"] = result.errors[:5]
+        stored = check_stored(assistant.tracker_url, result)
+    figures = result.figures() | stored | {"first_errors": result.errors[:5]}
     return report("load", figures)
 
 

@@ -1,11 +1,15 @@
-"""NLU quality on the held-out messages (bench/data/nlu_holdout/, written apart from the training data):
-intent macro-F1 and entity F1, from Rasa's own ``rasa test nlu`` reports."""
+"""NLU quality from Rasa's own ``rasa test nlu`` reports: intent macro-F1 and entity F1 on the held-out
+messages (bench/data/nlu_holdout/, written apart from the training data), and with ``folds`` 5-fold
+cross-validation over the training data (five models trained, each tested on the fifth it did not see)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
-import sys
+import time
+from pathlib import Path
+from typing import Any
 
 from bench.common import RASA, RESULTS, ROOT, bench_env, report
 
@@ -13,18 +17,11 @@ MODEL = ROOT / "models" / "careers.tar.gz"
 HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout"
 
 
-def main() -> dict:
-    out = RESULTS / "nlu_report"
-    subprocess.run(
-        [RASA, "test", "nlu", "--model", str(MODEL), "--nlu", str(HOLDOUT), "--out", str(out)],
-        cwd=ROOT,
-        env=bench_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    intents = json.loads((out / "intent_report.json").read_text())
-    entities = json.loads((out / "DIETClassifier_report.json").read_text())
-    answers = json.loads((out / "response_selection_report.json").read_text())
+def _scores(reports: Path) -> dict[str, Any]:
+    """The figures from a folder of ``rasa test nlu`` reports."""
+    intents = json.loads((reports / "intent_report.json").read_text())
+    entities = json.loads((reports / "DIETClassifier_report.json").read_text())
+    answers = json.loads((reports / "response_selection_report.json").read_text())
     weakest = sorted(
         (
             (name, round(v["f1-score"], 3))
@@ -35,21 +32,45 @@ def main() -> dict:
         ),
         key=lambda item: item[1],
     )[:5]
-    return report(
-        "nlu",
-        {
-            "holdout_examples": intents["macro avg"]["support"],
-            "intent_macro_f1": round(intents["macro avg"]["f1-score"], 4),
-            "intent_accuracy": round(intents.get("accuracy", 0.0), 4),
-            "entity_macro_f1": round(entities["macro avg"]["f1-score"], 4),
-            "entity_career_f1": round(entities.get("career", {}).get("f1-score", 0.0), 4),
-            "entity_subject_f1": round(entities.get("subject", {}).get("f1-score", 0.0), 4),
-            # Which FAQ answer (confidence/*, education/*) the ResponseSelector picks.
-            "faq_answer_macro_f1": round(answers["macro avg"]["f1-score"], 4),
-            "weakest_intents": weakest,
-        },
+    return {
+        "examples": intents["macro avg"]["support"],
+        "intent_macro_f1": round(intents["macro avg"]["f1-score"], 4),
+        "intent_accuracy": round(intents.get("accuracy", 0.0), 4),
+        "entity_macro_f1": round(entities["macro avg"]["f1-score"], 4),
+        "entity_career_f1": round(entities.get("career", {}).get("f1-score", 0.0), 4),
+        "entity_subject_f1": round(entities.get("subject", {}).get("f1-score", 0.0), 4),
+        # Which FAQ answer (confidence/*, education/*) the ResponseSelector picks.
+        "faq_answer_macro_f1": round(answers["macro avg"]["f1-score"], 4),
+        "weakest_intents": weakest,
+    }
+
+
+def _rasa_test_nlu(out: Path, *args: str) -> float:
+    started = time.monotonic()
+    subprocess.run(
+        [RASA, "test", "nlu", "--out", str(out), "--no-plot", *args],
+        cwd=ROOT,
+        env=bench_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
+    return round(time.monotonic() - started, 1)
+
+
+def main(folds: int = 0) -> dict:
+    """The held-out figures; with ``folds`` (at least 2), cross-validation figures too."""
+    _rasa_test_nlu(RESULTS / "nlu_report", "--model", str(MODEL), "--nlu", str(HOLDOUT))
+    figures: dict[str, Any] = {"holdout": _scores(RESULTS / "nlu_report")}
+    if folds:
+        out = RESULTS / "nlu_cross_validation"
+        seconds = _rasa_test_nlu(
+            out, "--nlu", "data", "--config", "config.yml", "--cross-validation", "--folds", str(folds)
+        )
+        figures["cross_validation"] = {"folds": folds, **_scores(out), "seconds": seconds}
+    return report("nlu", figures)
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
+    main(parser.parse_args().folds)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import RASA, ROOT, bench_env, free_port, report, running_assistant, wait_until_up
+from bench.common import RASA, ROOT, bench_env, free_port, report, rss_mb, running_assistant, wait_until_up
 from bench.load import run_load
 
 CONCURRENCY = (1, 8, 32)
@@ -38,14 +38,6 @@ def time_training() -> float:
             stderr=subprocess.DEVNULL,
         )
         return time.monotonic() - start
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def latency_levels(rasa_url: str, rounds: int, scripts: list[list[str]] | None = None) -> dict[str, Any]:
@@ -106,7 +98,7 @@ def main(rounds: int = 20, train: bool = False, bare: bool = True) -> dict:
         figures["training_time_s"] = round(time_training(), 1)
     with tempfile.TemporaryDirectory() as tmp:
         with running_assistant(Path(tmp)) as assistant:
-            figures.update(assistant.startup_s)
+            figures["startup_s"] = dict(assistant.startup_s)
             figures["ours"] = latency_levels(assistant.rasa_url, rounds)
             figures["memory_rss_mb"] = {name: rss_mb(proc.pid) for name, proc in assistant.procs.items()}
         if bare:

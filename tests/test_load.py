@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.common import Assistant
-from bench.load import count_stored, run_load
+from bench.load import check_stored, run_load
 from tests.conftest import OnPostgres
 
 pytestmark = pytest.mark.e2e
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.e2e
 def _check(rasa_url: str, tracker_url: str) -> None:
     result = run_load(rasa_url, conversations=24, turns=10, concurrency=8)
     assert result.errors == []
-    stored = count_stored(tracker_url, result.senders)
+    stored = check_stored(tracker_url, result)
     assert stored["user_events"] == 240 and stored["bot_events"] >= 240
+    assert stored["lost_messages"] == stored["conversations_out_of_order"] == 0
 
 
 def test_many_students_at_once_lose_nothing_on_sqlite(servers: Assistant):
