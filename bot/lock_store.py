@@ -12,16 +12,25 @@ class 2 of the 80 messages were never stored, with this one none (tests/test_sca
 ``AtomicRedisLockStore`` is the same lock store, in the same Redis keys, with each of those changes
 made under a short Redis mutex (redis-py's lock: ``SET NX`` with an expiry, released by a script), so
 that they happen one at a time across every server. A server that dies holding the mutex frees it
-after ``MUTEX_EXPIRY_S``; a ticket it held lapses after Rasa's lock lifetime (60 s by default).
+after ``MUTEX_EXPIRY_S``; a ticket it held lapses after the lock lifetime (TICKET_LOCK_LIFETIME).
+
+It fixes one more thing. In Rasa's own, a ticket's lifetime runs while it waits, so a message queued
+behind one whose server died lapses at about the same moment as the dead ticket, and is then never
+served: it waits until Rasa's web server gives up on the request after 60 s, and the student gets no
+answer (seen here, every time). Here a waiting ticket is kept alive, so it is served as soon as the
+dead one lapses.
 
 endpoints.yml names this class in ``lock_store`` when LOCK_STORE is set to it (``make run-cluster``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
-from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.lock import Lock
 
@@ -49,9 +58,20 @@ class AtomicRedisLockStore(RedisLockStore):
         with self._mutex(conversation_id):
             return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: str) -> None:
-        with self._mutex(conversation_id):
-            super().update_lock(conversation_id)
+    async def _acquire_lock(
+        self, conversation_id: str, ticket: int, wait_time_in_seconds: float
+    ) -> TicketLock:
+        while True:
+            with self._mutex(conversation_id):
+                lock = self.get_lock(conversation_id)
+                waiting = lock._ticket_for_ticket_number(ticket) if lock else None  # drops lapsed ones
+                if lock is None or waiting is None:
+                    raise LockError(f"The lock on conversation '{conversation_id}' lapsed.")
+                if not lock.is_locked(ticket):
+                    return lock
+                waiting.expires = time.time() + LOCK_LIFETIME  # keep its place in the queue
+                self.save_lock(lock)
+            await asyncio.sleep(wait_time_in_seconds)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         with self._mutex(conversation_id):

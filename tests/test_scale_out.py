@@ -5,11 +5,14 @@ killing a server in the middle of a load loses no conversation."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 import requests
 
 from bench.common import Assistant, cpu_seconds, running_cluster
@@ -104,3 +107,32 @@ def test_killing_a_rasa_server_and_an_action_server_mid_load_loses_no_conversati
     sender = uuid.uuid4().hex
     assert "nurse" in _say(cluster.health["rasa-1"].rstrip("/"), sender, "what does a nurse do").lower()
     assert "pay for an adult nurse" in _say(cluster.rasa_url, sender, "how much do they earn").lower()
+
+
+def test_a_message_queued_behind_one_whose_server_died_is_answered_by_the_other(cluster: Assistant):
+    first, second = cluster.health["rasa-1"].rstrip("/"), cluster.health["rasa-2"].rstrip("/")
+    sender = uuid.uuid4().hex
+    _say(second, sender, "what does a vet do")
+    in_flight = threading.Thread(target=_say_and_ignore_failure, args=(first, sender, "what does a nurse do"))
+    in_flight.start()
+    held = redis.Redis(*redis_or_skip(), db=1)  # Rasa's lock store's database
+    deadline = time.monotonic() + 10
+    while not held.exists(f"lock:{sender}"):  # the first server has taken the conversation's lock
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    cluster.kill("rasa-1")
+    in_flight.join()
+    try:
+        started = time.monotonic()
+        # Waits for the dead server's hold on the conversation to lapse (30 s), then is answered.
+        assert "pay for a vet" in _say(second, sender, "how much do they earn").lower()
+        assert time.monotonic() - started < 45
+    finally:
+        cluster.start("rasa-1")
+
+
+def _say_and_ignore_failure(url: str, sender: str, text: str) -> None:
+    try:
+        _say(url, sender, text)
+    except requests.RequestException:
+        pass  # its server was killed
