@@ -5,7 +5,7 @@
 # With RASA_PROCESSES=N (N > 1; `make run-cluster` sets 2) it starts N Rasa servers and N action servers
 # behind nginx (deploy/nginx.conf.template), which listens on RASA_PORT and ACTION_PORT; the servers
 # themselves take the ports just above. They share the PostgreSQL tracker store at TRACKER_DATABASE_URL
-# and keep each conversation in order with Rasa's Redis lock store at REDIS_HOST:REDIS_PORT.
+# and keep each conversation in order with a lock store in Redis at REDIS_HOST:REDIS_PORT (bot/lock_store.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV_BIN=.venv/bin
