@@ -127,10 +127,12 @@ class Assistant:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     startup_s: dict[str, float] = field(default_factory=dict)
 
-    def say(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
-        """Send one message over the REST channel and return the bot's replies."""
+    def say(self, sender: str, text: str, timeout: float = 30, server: str | None = None) -> list[dict]:
+        """Send one message over the REST channel and return the bot's replies: to ``rasa_url``, or to
+        one Rasa server of a cluster by name (``rasa-1``, ...)."""
+        url = self.health[server].rstrip("/") if server else self.rasa_url
         reply = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
+            f"{url}/webhooks/rest/webhook",
             json={"sender": sender, "message": text},
             timeout=timeout,
         )
@@ -276,7 +278,8 @@ def running_cluster(
     redis: tuple[str, int] = ("127.0.0.1", 6379),
 ) -> Iterator[Assistant]:
     """``processes`` Rasa servers and as many action servers behind nginx, as ``make run-cluster`` runs
-    them: one PostgreSQL tracker store (``tracker_url``) and Rasa's Redis lock store shared by all.
+    them: one PostgreSQL tracker store (``tracker_url``) and a Redis lock store (bot/lock_store.py) shared
+    by all.
     ``rasa_url`` is nginx's address; each server is also reachable by name (``rasa-1``, ...)."""
     if not Path(NGINX).exists():
         raise FileNotFoundError(f"nginx is not installed ({NGINX}): run scripts/system_packages.sh nginx")

@@ -1,7 +1,7 @@
 """Scaling out on standard parts: two Rasa servers and two action servers behind nginx, as
-``make run-cluster`` runs them, sharing a PostgreSQL tracker store (a server of the tests' own) and
-Rasa's Redis lock store. One conversation served by both in turn keeps its order and loses nothing, and
-killing a server in the middle of a load loses no conversation."""
+``make run-cluster`` runs them, sharing a PostgreSQL tracker store (a server of the tests' own) and a
+Redis lock store (bot/lock_store.py). One conversation served by both in turn keeps its order and loses
+nothing, and killing a server in the middle of a load loses no conversation."""
 
 from __future__ import annotations
 
@@ -43,22 +43,19 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         postgres.remove()
 
 
-def _say(url: str, sender: str, text: str) -> str:
-    reply = requests.post(
-        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120
-    )
-    reply.raise_for_status()
-    return "\n".join(m.get("text", "") for m in reply.json())
+def _say(cluster: Assistant, server: str | None, sender: str, text: str) -> str:
+    """What one Rasa server (or nginx, with ``None``) answers, as text."""
+    replies = cluster.say(sender, text, timeout=120, server=server)
+    return "\n".join(m.get("text", "") for m in replies)
 
 
 def test_one_conversation_served_by_each_rasa_server_in_turn_keeps_its_order(cluster: Assistant):
-    first, second = cluster.health["rasa-1"].rstrip("/"), cluster.health["rasa-2"].rstrip("/")
     sender = uuid.uuid4().hex
-    assert "nurse" in _say(first, sender, "what does a nurse do").lower()
+    assert "nurse" in _say(cluster, "rasa-1", sender, "what does a nurse do").lower()
     # The second server knows which career the first one talked about: the conversation is shared.
-    assert "pay for an adult nurse" in _say(second, sender, "how much do they earn").lower()
+    assert "pay for an adult nurse" in _say(cluster, "rasa-2", sender, "how much do they earn").lower()
     texts = ["what subjects help", "can i do it without uni", "what does a vet do", "how much do they earn"]
-    replies = [_say((first, second)[i % 2], sender, text) for i, text in enumerate(texts)]
+    replies = [_say(cluster, f"rasa-{1 + i % 2}", sender, text) for i, text in enumerate(texts)]
     assert "pay for a vet" in replies[-1].lower()
     stored = stored_conversations(cluster.tracker_url, [sender])[sender]
     said = [text for kind, text in stored if kind == "user"]
@@ -68,15 +65,16 @@ def test_one_conversation_served_by_each_rasa_server_in_turn_keeps_its_order(clu
 def test_messages_of_one_conversation_sent_to_both_servers_at_once_are_answered_one_after_the_other(
     cluster: Assistant,
 ):
-    servers = [cluster.health["rasa-1"].rstrip("/"), cluster.health["rasa-2"].rstrip("/")]
     sender = uuid.uuid4().hex
     texts = ["what does an electrician do", "how much do they earn", "what hours do they work", "thanks"] * 2
     with ThreadPoolExecutor(len(texts)) as pool:
-        replies = list(pool.map(lambda it: _say(servers[it[0] % 2], sender, it[1]), enumerate(texts)))
+        replies = list(
+            pool.map(lambda it: _say(cluster, f"rasa-{1 + it[0] % 2}", sender, it[1]), enumerate(texts))
+        )
     assert all(replies)
     stored = stored_conversations(cluster.tracker_url, [sender])[sender]
     kinds = [kind for kind, _ in stored]
-    # Every message is stored once, and each is answered before the next one starts: Rasa's Redis lock
+    # Every message is stored once, and each is answered before the next one starts: the Redis lock
     # store lets only one server at a time work on a conversation.
     assert sorted(text for kind, text in stored if kind == "user") == sorted(texts)
     assert kinds[0] == "user" and kinds[-1] == "bot"
@@ -105,15 +103,16 @@ def test_killing_a_rasa_server_and_an_action_server_mid_load_loses_no_conversati
     # Both come back and take their share again.
     cluster.start("rasa-1", "actions-2")
     sender = uuid.uuid4().hex
-    assert "nurse" in _say(cluster.health["rasa-1"].rstrip("/"), sender, "what does a nurse do").lower()
-    assert "pay for an adult nurse" in _say(cluster.rasa_url, sender, "how much do they earn").lower()
+    assert "nurse" in _say(cluster, "rasa-1", sender, "what does a nurse do").lower()
+    assert "pay for an adult nurse" in _say(cluster, None, sender, "how much do they earn").lower()
 
 
 def test_a_message_queued_behind_one_whose_server_died_is_answered_by_the_other(cluster: Assistant):
-    first, second = cluster.health["rasa-1"].rstrip("/"), cluster.health["rasa-2"].rstrip("/")
     sender = uuid.uuid4().hex
-    _say(second, sender, "what does a vet do")
-    in_flight = threading.Thread(target=_say_and_ignore_failure, args=(first, sender, "what does a nurse do"))
+    _say(cluster, "rasa-2", sender, "what does a vet do")
+    in_flight = threading.Thread(
+        target=_say_and_ignore_failure, args=(cluster, "rasa-1", sender, "what does a nurse do")
+    )
     in_flight.start()
     held = redis.Redis(*redis_or_skip(), db=1)  # Rasa's lock store's database
     deadline = time.monotonic() + 10
@@ -125,14 +124,14 @@ def test_a_message_queued_behind_one_whose_server_died_is_answered_by_the_other(
     try:
         started = time.monotonic()
         # Waits for the dead server's hold on the conversation to lapse (30 s), then is answered.
-        assert "pay for a vet" in _say(second, sender, "how much do they earn").lower()
+        assert "pay for a vet" in _say(cluster, "rasa-2", sender, "how much do they earn").lower()
         assert time.monotonic() - started < 45
     finally:
         cluster.start("rasa-1")
 
 
-def _say_and_ignore_failure(url: str, sender: str, text: str) -> None:
+def _say_and_ignore_failure(cluster: Assistant, server: str, sender: str, text: str) -> None:
     try:
-        _say(url, sender, text)
+        _say(cluster, server, sender, text)
     except requests.RequestException:
         pass  # its server was killed
