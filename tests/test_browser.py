@@ -46,8 +46,11 @@ def _need(path: Path, what: str) -> None:
     missing(f"{what} not found at {path}: run scripts/browser_setup.sh (make test runs it)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium for this module. Playwright's sync API keeps an asyncio loop running in
+    the main thread while it is open, so it must close with the module: tests after it call
+    asyncio.run(), which refuses to start inside a running loop."""
     _need(CHROMIUM, "Chromium")
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM))
