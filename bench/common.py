@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 RASA = str(Path(sys.executable).parent / "rasa")
+PYTHON = sys.executable
 MODEL = ROOT / "models" / "careers.tar.gz"
 
 
@@ -177,11 +178,12 @@ class Assistant:
 
 
 def rasa_command(model: Path, port: int, api_token: str | None = None) -> list[str]:
-    """``rasa run`` as scripts/run.sh starts it: this machine only, the REST and widget channels, our
-    endpoints; with ``api_token``, Rasa's HTTP API is on and needs that token."""
+    """The Rasa server as scripts/run.sh starts it (bot/server.py): this machine only, the REST and
+    widget channels, our endpoints; with ``api_token``, Rasa's HTTP API is on and needs that token."""
     return [
-        RASA,
-        "run",
+        PYTHON,
+        "-m",
+        "bot.server",
         "--model",
         str(model),
         "--interface",
