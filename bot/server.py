@@ -14,11 +14,11 @@ import functools
 import sys
 from typing import Any
 
-from jsonschema import exceptions
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
+
+RASAS_OWN_CHECK = RemoteAction._validate_action_result
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,15 +30,11 @@ def _action_reply_validator() -> Validator:
 
 
 def validate_action_reply(self: RemoteAction, result: dict[str, Any]) -> bool:
-    """``RemoteAction._validate_action_result`` with its schema checked once, not on every call."""
-    error = exceptions.best_match(_action_reply_validator().iter_errors(result))
-    if error is None:
+    """``RemoteAction._validate_action_result`` with its schema checked once, not on every call. A reply
+    that fails goes through Rasa's own check, which raises Rasa's own error."""
+    if _action_reply_validator().is_valid(result):
         return True
-    error.message += (
-        ". Failed to validate Action server response from API, make sure your response from the Action "
-        f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
-    )
-    raise error
+    return RASAS_OWN_CHECK(self, result)
 
 
 def main() -> None:
