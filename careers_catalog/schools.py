@@ -40,12 +40,16 @@ class School:
 
 
 def origin_of(url: str) -> str | None:
-    """``scheme://host[:port]`` of a URL, lower-cased; None for anything but http(s)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """``scheme://host[:port]`` of a URL, lower-cased; None for anything but http(s), and for anything
+    that is not a well-formed URL (a port out of range or with letters in it, an unclosed ``[``)."""
+    try:
+        parts = urlsplit(url.strip())
+        hostname, port = parts.hostname, parts.port
+    except ValueError:
         return None
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+    if parts.scheme not in ("http", "https") or not hostname:
+        return None
+    return f"{parts.scheme}://{hostname.lower()}{f':{port}' if port else ''}"
 
 
 def load_schools(path: Path) -> dict[str, School]:

@@ -20,6 +20,7 @@ import anyio
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -31,13 +32,16 @@ from careers_catalog import Catalog, settings
 from careers_catalog.plan import plan_from_link
 from careers_catalog.schools import School, load_schools, origin_of
 from web import chat, dashboard
-from web.lessons import YEAR_GROUPS, lesson_topics, new_class_code
+from web.lessons import YEAR_GROUPS, lesson_activity, lesson_topics, new_class_code
+from web.login_throttle import LoginThrottle
+from web.middleware import BodyLimit, SecurityHeaders
 from web.pages import page
 from web.rate_limit import RateLimit
 
 HERE = Path(__file__).resolve().parent
 SYNC_EVERY_S = 5
 PURGE_EVERY_S = 6 * 3600  # how often chats past the retention period are deleted
+DEFAULT_BODY_BYTES = 64_000  # a sign-in or review form, with room to spare
 MAX_PLAN_IDS = 40  # more than a plan ever holds; longer links are cut, not refused
 
 
@@ -85,7 +89,10 @@ async def lesson(request: Request) -> Response:
     options = {
         "school": school.id,
         "topic": query.get("topic", ""),
-        "activity": chat.clean_message(query.get("activity", "")) or "",
+        "activity": chat.clean_message(
+            lesson_activity(request.app.state.chat.topics, school.id, query, settings.link_secret())
+        )
+        or "",
         "class": query.get("class", ""),
         "year": query.get("year", ""),
         "preview": "true" if query.get("preview") == "1" else "",
@@ -151,9 +158,18 @@ def create_app(
         *dashboard.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            BodyLimit,
+            default=DEFAULT_BODY_BYTES,
+            limits={"/api/chat/": chat.MAX_BODY_BYTES, "/dashboard/opportunities": dashboard.MAX_FORM_BYTES},
+        ),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.catalog = catalog
     app.state.conversations = conversations_engine(conversations_url)
+    app.state.login_throttle = LoginThrottle()
     per_sender, per_address = settings.chat_rate_limits()
     app.state.chat = chat.ChatSettings(
         schools=schools,

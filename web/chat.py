@@ -9,6 +9,7 @@ cards. The browser renders all of it as text.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,10 @@ from web.rate_limit import RateLimit, wait_message
 
 MAX_MESSAGE_CHARS = 1000
 SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+YEAR = re.compile(r"^[0-9]{1,2}$")
+# A message of MAX_MESSAGE_CHARS, each written as a JSON escape, with room to spare: anything larger is
+# refused (web/middleware.py) before it is read.
+MAX_BODY_BYTES = 64_000
 RASA_TIMEOUT_S = 30
 CARD_FIELDS = ("id", "title", "summary", "pay")
 # When Rasa answers with nothing at all (an action failed: the action server or a database is down).
@@ -42,9 +47,12 @@ class ChatSettings:
 
 
 def clean_message(text: object) -> str | None:
-    """The message with control characters and surrounding space removed; None if nothing is left."""
+    """The message with control characters and surrounding space removed, and any half of a UTF-16
+    surrogate pair that arrived alone (JSON allows ``"\\ud800"``) shown as U+FFFD, so that the message can
+    be stored and answered; None if nothing is left."""
     if not isinstance(text, str):
         return None
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     kept = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
     kept = " ".join(kept.split())
     return kept or None
@@ -122,11 +130,13 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     code = lesson.get("class_code")
     if isinstance(code, str) and CLASS_CODE.match(code):
         kept["class_code"] = code.upper()
-    if lesson.get("topic") in topics:
-        kept["topic"] = lesson["topic"]
+    topic = lesson.get("topic")
+    if isinstance(topic, str) and topic in topics:
+        kept["topic"] = topic
     year = lesson.get("year_group")
-    if isinstance(year, (int, str)) and str(year).isdigit() and int(year) in YEAR_GROUPS:
-        kept["year_group"] = int(year)
+    if isinstance(year, (int, str)) and not isinstance(year, bool) and YEAR.match(str(year)):
+        if int(year) in YEAR_GROUPS:
+            kept["year_group"] = int(year)
     if lesson.get("preview") is True:
         kept["preview"] = True
     return kept
@@ -135,9 +145,13 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
 @for_school
 async def send(request: Request, settings: ChatSettings, school: School, headers: dict[str, str]) -> Response:
     """One student message in, the assistant's replies out."""
+    address = request.client.host if request.client else "unknown"
+    wait = settings.per_address.hit(address)  # before the body is read: a flood costs nothing to refuse
+    if wait is not None:
+        return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
     try:
-        body = await request.json()
-    except ValueError:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
         return _error("Send JSON: {sender, message}.", 400, headers)
     if not isinstance(body, dict) or not SENDER_ID.match(str(body.get("sender", ""))):
         return _error("A chat id (sender) of 16 to 64 letters, digits or hyphens is needed.", 400, headers)
@@ -151,10 +165,7 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
             413,
             headers,
         )
-    address = request.client.host if request.client else "unknown"
-    wait = settings.per_address.hit(address)
-    if wait is None:
-        wait = settings.per_sender.hit(body["sender"])
+    wait = settings.per_sender.hit(body["sender"])
     if wait is not None:
         return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
     metadata = {"school": school.id, **lesson_metadata(body.get("lesson"), settings.topics)}

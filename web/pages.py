@@ -13,7 +13,11 @@ _templates = Environment(
 
 
 def page(
-    template: str, status: int = 200, frame_ancestors: str = "'none'", **context: object
+    template: str,
+    status: int = 200,
+    frame_ancestors: str = "'none'",
+    headers: dict[str, str] | None = None,
+    **context: object,
 ) -> HTMLResponse:
     """A page from ``templates/``: no inline script may run, and only ``frame_ancestors`` may frame it."""
     html = _templates.get_template(template).render(**context)
@@ -26,5 +30,6 @@ def page(
         "Content-Security-Policy": csp,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
+        **(headers or {}),
     }
     return HTMLResponse(html, status_code=status, headers=headers)
