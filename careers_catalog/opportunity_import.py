@@ -35,7 +35,7 @@ CSV_COLUMNS = (
     "how_to_apply url description sample"
 ).split()
 MAX_IMPORT_BYTES = 5_000_000
-_YEARS = re.compile(r"(\d{1,2})\s*-\s*(\d{1,2})")
+_YEARS = re.compile(r"([0-9]{1,2})\s*-\s*([0-9]{1,2})")
 _MARKUP = re.compile(r"[<>]")
 _LIMITS = {"employer": 200, "title": 200, "town": 80, "url": 500, "description": 300, "how_to_apply": 300}
 
@@ -58,20 +58,28 @@ def read_opportunities_csv(
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise CatalogDataError([f"{name}: not UTF-8 text; save the file as CSV UTF-8"]) from None
+    if "\x00" in data:
+        line = data.count("\n", 0, data.index("\x00")) + 1
+        raise CatalogDataError([f"{name} line {line}: a NUL byte: this is not a text CSV file"])
     reader = csv.DictReader(io.StringIO(data))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise CatalogDataError([f"{name} line 1: missing column(s): {', '.join(missing)}"])
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
-    for record in reader:
-        line = reader.line_num
-        values = {(k or "").strip(): (v or "").strip() for k, v in record.items() if k}
-        row, bad = _check_row(values, districts)
-        problems.extend(f"{name} line {line}: {p}" for p in bad)
-        if not bad:
-            rows.append(row)
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        missing = [c for c in CSV_COLUMNS if c not in header]
+        if missing:
+            raise CatalogDataError([f"{name} line 1: missing column(s): {', '.join(missing)}"])
+        for record in reader:
+            line = reader.line_num
+            values = {(k or "").strip(): (v or "").strip() for k, v in record.items() if isinstance(k, str)}
+            row, bad = _check_row(values, districts)
+            problems.extend(f"{name} line {line}: {p}" for p in bad)
+            if not bad:
+                rows.append(row)
+    except csv.Error as error:  # a field over csv's limit, a broken quote: the file cannot be read on
+        raise CatalogDataError(
+            [f"{name} line {reader.line_num or 1}: not readable as CSV ({error})"]
+        ) from None
     if not rows and not problems:
         problems.append(f"{name}: no opportunities in the file")
     if problems:

@@ -18,19 +18,27 @@ from urllib.parse import urlencode
 import anyio
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from analytics import accounts, queries
 from analytics.accounts import Account, AccountError
 from analytics.sync import sync_turns
+from careers_catalog import settings
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.opportunity_import import import_opportunities_data
+from web.chat import clean_message
+from web.lessons import link_signature
+from web.login_throttle import LoginThrottle, wait_message
 from web.pages import page
 
 COOKIE = "careers_dashboard"
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NUMBER = re.compile(r"^[0-9]{1,6}$")
+LARGEST_ID = 2**62  # ids beyond what the databases hold are not looked up
 MAX_UPLOAD_BYTES = 2_000_000
+MAX_FORM_BYTES = MAX_UPLOAD_BYTES + 64_000  # the upload and the rest of its form
+MAX_ACTIVITY_CHARS = 200
 Handler = Callable[[Request, Account, str], Awaitable[Response]]
 
 
@@ -129,15 +137,25 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         return page("dashboard/login.html", next=next_path)
     form = await request.form()
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    username, password = str(form.get("username", ""))[:200], str(form.get("password", ""))[:1000]
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.wait(username, address)
+    if wait is not None:
+        headers = {"Retry-After": str(max(1, round(wait)))}
+        return page(
+            "dashboard/login.html", status=429, next=next_path, error=wait_message(wait), headers=headers
+        )
     account = await anyio.to_thread.run_sync(accounts.authenticate, engine, username, password)
     if account is None:
+        throttle.failed(username, address)
         return page(
             "dashboard/login.html",
             status=401,
             next=next_path,
             error="That username and password don't match.",
         )
+    throttle.succeeded(username)
     token, _ = await anyio.to_thread.run_sync(accounts.start_session, engine, account)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
@@ -202,7 +220,7 @@ async def unanswered(request: Request, account: Account, csrf: str) -> Response:
 async def conversation_list(request: Request, account: Account, csrf: str) -> Response:
     f = _filters(request, account)
     q = request.query_params
-    page_number = max(int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1, 1)
+    page_number = max(int(q["page"]) if NUMBER.match(q.get("page", "")) else 1, 1)
     choice = {
         "intent": q.get("intent") or None,
         "career": q.get("career") or None,
@@ -234,6 +252,8 @@ async def conversation_list(request: Request, account: Account, csrf: str) -> Re
 async def conversation_detail(request: Request, account: Account, csrf: str) -> Response:
     engine = _engine(request)
     conversation_id = int(request.path_params["conversation_id"])
+    if conversation_id >= LARGEST_ID:
+        raise Refused("That conversation doesn't exist or isn't one you can see.")
     found = await anyio.to_thread.run_sync(
         queries.conversation, engine, conversation_id, account.scope, account.sees_risk
     )
@@ -253,6 +273,21 @@ async def conversation_detail(request: Request, account: Account, csrf: str) -> 
         conversation=found,
         saved=request.query_params.get("saved") == "1",
     )
+
+
+@signed_in()
+async def sign_activity(request: Request, account: Account, csrf: str) -> Response:
+    """The signature that lets a lesson link show a teacher's own activity (the teacher page asks for it
+    as the teacher types): only signed-in staff get one, for a school they may see."""
+    q = request.query_params
+    school, topic = q.get("school", ""), q.get("topic", "")
+    activity = clean_message(q.get("activity", "")) or ""
+    if not account.scope.allows(school) or school not in request.app.state.chat.schools:
+        raise Refused("You can only make lesson links for your own school.")
+    if topic not in request.app.state.chat.topics or not 0 < len(activity) <= MAX_ACTIVITY_CHARS:
+        return JSONResponse({"error": f"Pick a topic and write 1 to {MAX_ACTIVITY_CHARS} characters."}, 400)
+    signature = link_signature(settings.link_secret(), school, topic, activity)
+    return JSONResponse({"activity": activity, "sig": signature})
 
 
 @signed_in(*accounts.SEES_RISK)
@@ -308,6 +343,8 @@ async def users(request: Request, account: Account, csrf: str) -> Response:
         form = await request.form()
         try:
             if form.get("delete"):
+                if not NUMBER.match(str(form["delete"])):
+                    raise AccountError("no such user")
                 user_id = int(str(form["delete"]))
                 if user_id == account.id:
                     raise AccountError("you can't delete your own account while signed in")
@@ -346,6 +383,7 @@ ROUTES = [
     Route("/dashboard/conversations/{conversation_id:int}", conversation_detail, methods=["GET", "POST"]),
     Route("/dashboard/gatsby", gatsby),
     Route("/dashboard/safeguarding", safeguarding),
+    Route("/dashboard/lesson-activity", sign_activity),
     Route("/dashboard/opportunities", opportunities, methods=["GET", "POST"]),
     Route("/dashboard/users", users, methods=["GET", "POST"]),
 ]
