@@ -1,8 +1,11 @@
 """The dashboard's questions, asked of ``analytics_turns`` (and, to read one conversation, of Rasa's
 events): how much the chat is used, what students ask about, what the assistant could not answer, the
 conversations themselves, and the Gatsby Benchmarks evidence. Every query is limited by the filters
-chosen and by what the signed-in user may see (:class:`analytics.accounts.Scope`). Teachers' lesson
-previews are always left out."""
+chosen and by what the signed-in user may see (:class:`analytics.accounts.Scope`).
+
+Teachers' lesson previews are left out of every count of use. They are never left out of the list of
+conversations or of the safeguarding page: "preview" is only what a browser claims, and a risk message
+typed into a preview must still reach the safeguarding lead."""
 
 from __future__ import annotations
 
@@ -39,9 +42,14 @@ class Filters:
         return cls((end - dt.timedelta(days=days - 1)).isoformat(), end.isoformat(), **chosen)
 
 
-def _where(f: Filters, scope: Scope, table: type = Conversation) -> list[sa.ColumnElement]:
-    """The filters and the user's scope as conditions on ``table`` (conversations or turns)."""
-    conditions = [table.day >= f.date_from, table.day <= f.date_to, table.preview.is_(False)]
+def _where(
+    f: Filters, scope: Scope, table: type = Conversation, counting_use: bool = True
+) -> list[sa.ColumnElement]:
+    """The filters and the user's scope as conditions on ``table`` (conversations or turns); previews are
+    left out only when ``counting_use``."""
+    conditions = [table.day >= f.date_from, table.day <= f.date_to]
+    if counting_use:
+        conditions.append(table.preview.is_(False))
     if f.school:
         conditions.append(table.school == f.school)
     if f.class_code:
@@ -199,7 +207,7 @@ def conversations(
     """Conversations, newest first, with their size, unanswered count and review state. ``flag``:
     "unanswered", "reviewed" or "not-reviewed"."""
     c = Conversation
-    where = _where(f, scope)
+    where = _where(f, scope, counting_use=False)
     for kind, wanted in (("intent", intent), ("career", career)):
         if wanted:
             touched = sa.select(Fact.conversation_id).where(Fact.kind == kind, Fact.value == wanted)
@@ -228,6 +236,7 @@ def conversations(
             "messages": r.messages,
             "unanswered": r.unanswered,
             "reviewed": bool(r.reviewed),
+            "preview": bool(r.preview),
         }
         for r in rows
     ]
@@ -308,7 +317,7 @@ def flagged(
         rows = conn.execute(
             sa.select(c, reviewed.label("reviewed"), Review.note)
             .outerjoin(Review, Review.conversation_id == c.id)
-            .where(c.risk_messages > 0, *_where(f, scope))
+            .where(c.risk_messages > 0, *_where(f, scope, counting_use=False))
             .order_by(reviewed, c.id.desc())
             .limit(limit)
             .offset(offset)
@@ -334,6 +343,7 @@ def flagged(
             "risk_messages": r.risk_messages,
             "reviewed": bool(r.reviewed),
             "note": r.note or "",
+            "preview": bool(r.preview),
         }
         for r in rows
     ]
