@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,23 @@ def tracker_database_url() -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     return url
+
+
+def link_secret() -> bytes:
+    """The key that signs a lesson link's own activity text (``LINK_SECRET``); unset, a random key is made
+    once and kept in ``var/link_secret`` (readable by its owner only)."""
+    given = os.environ.get("LINK_SECRET")
+    if given:
+        if len(given) < 16:
+            raise ValueError("LINK_SECRET must be 16 characters or more")
+        return given.encode()
+    path = VAR_DIR / "link_secret"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
 
 
 def chat_rate_limits() -> tuple[int, int]:

@@ -1,9 +1,17 @@
 """Lesson set-ups a teacher can pick: the topic the chat opens on, starter activities, year groups and
-class codes, and what the chat sends to the assistant to open on a topic."""
+class codes, what the chat sends to the assistant to open on a topic, and which activity a lesson link may
+show under "Your task:" on the school's lesson page.
+
+A lesson link names one of its topic's own activities by number. A teacher's own words travel only with
+a signature that the dashboard gives a signed-in member of staff, so that nobody can hand students a
+link that shows instructions of their own in the school's name."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.actions.messages import payload
@@ -88,3 +96,24 @@ def opening_for(topic: Topic, school_area: str | None) -> str:
     if topic.key == "opportunities" and school_area:
         return payload("find_opportunities", location=school_area)
     return topic.opening
+
+
+def link_signature(secret: bytes, school: str, topic: str, activity: str) -> str:
+    """The signature that lets a lesson link for ``school`` and ``topic`` show ``activity``."""
+    message = "\n".join((school, topic, activity)).encode("utf-8", "replace")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def lesson_activity(topics: Mapping[str, Topic], school: str, query: Mapping[str, str], secret: bytes) -> str:
+    """The activity a lesson link asks for (``topic`` and ``activity`` in ``query``): one of the topic's
+    own by number, or words of the teacher's own with a valid ``sig``; otherwise none."""
+    topic = topics.get(query.get("topic", ""))
+    wanted = query.get("activity", "")
+    if topic is None or not wanted:
+        return ""
+    if wanted.isascii() and wanted.isdigit() and len(wanted) < 3:
+        number = int(wanted)
+        return topic.activities[number] if number < len(topic.activities) else ""
+    expected = link_signature(secret, school, topic.key, wanted)
+    given = query.get("sig", "")
+    return wanted if hmac.compare_digest(expected, given.encode("ascii", "replace").decode()) else ""
