@@ -14,6 +14,7 @@ export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8000
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+export ACTION_SERVER_TOKEN ?=
 export TRACKER_DATABASE_URL ?= sqlite:///var/tracker.db
 export LOCK_STORE ?= in_memory
 export REDIS_HOST ?= 127.0.0.1
@@ -88,7 +89,7 @@ run-cluster: train
 
 shell: train
 	@mkdir -p var
-	$(RASA) run actions --actions bot.actions --port $(ACTION_PORT) & trap "kill $$!" EXIT; \
+	$(PY) -m bot.action_server --port $(ACTION_PORT) & trap "kill $$!" EXIT; \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 # --- checks -------------------------------------------------------------------------------------

@@ -91,7 +91,9 @@ def free_port() -> int:
 
 
 def bench_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", **extra}
+    # endpoints.yml names ACTION_SERVER_TOKEN, so Rasa needs it set, if only to nothing.
+    defaults = {"ACTION_SERVER_TOKEN": ""}
+    return {**defaults, **os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", **extra}
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 300, log: Path | None = None) -> None:
@@ -199,12 +201,13 @@ def rasa_command(model: Path, port: int, api_token: str | None = None) -> list[s
 
 
 def actions_command(port: int) -> list[str]:
-    return [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(port)]
+    """The action server as scripts/run.sh starts it (bot/action_server.py: this machine only)."""
+    return [PYTHON, "-m", "bot.action_server", "--port", str(port)]
 
 
-def _endpoints_for_rasa_test(folder: Path, action_url: str) -> Path:
+def _endpoints_for_rasa_test(folder: Path, action_url: str, token: str | None = None) -> Path:
     endpoints = folder / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: {action_url}\n")
+    endpoints.write_text(f"action_endpoint:\n  url: {action_url}\n" + (f"  token: {token}\n" if token else ""))
     return endpoints
 
 
@@ -229,7 +232,7 @@ def running_assistant(
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         action_url=action_url,
         tracker_url=env["TRACKER_DATABASE_URL"],
-        endpoints=_endpoints_for_rasa_test(folder, action_url),
+        endpoints=_endpoints_for_rasa_test(folder, action_url, env.get("ACTION_SERVER_TOKEN")),
         folder=folder,
         env=bench_env(ACTION_ENDPOINT_URL=action_url, **env),
         commands={"actions": actions_command(action_port), "rasa": rasa_command(model, rasa_port, api_token)},

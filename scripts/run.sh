@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 VENV_BIN=.venv/bin
 : "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${WEB_PORT:=8000}" "${RASA_MODEL:=models/careers.tar.gz}"
 : "${RASA_PROCESSES:=1}" "${LOCK_STORE:=in_memory}" "${REDIS_HOST:=127.0.0.1}" "${REDIS_PORT:=6379}"
-export RASA_PORT WEB_PORT LOCK_STORE REDIS_HOST REDIS_PORT
+: "${ACTION_SERVER_TOKEN:=}"
+export RASA_PORT WEB_PORT LOCK_STORE REDIS_HOST REDIS_PORT ACTION_SERVER_TOKEN
 
 up() { "$VENV_BIN/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" \
        >/dev/null 2>&1; }
@@ -38,7 +39,7 @@ start_rasa() {
   pids+=($!) servers[$!]="rasa $1"
 }
 start_actions() {
-  "$VENV_BIN/rasa" run actions --actions bot.actions --port "$1" &
+  "$VENV_BIN/python" -m bot.action_server --port "$1" &
   pids+=($!) servers[$!]="actions $1"
 }
 

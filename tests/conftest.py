@@ -139,12 +139,15 @@ def e2e_catalog(folder: Path, url: str | None = None) -> str:
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     """The real Rasa server and action server (trained model, fresh SQLite tracker store, network-free:
-    no postcode or vacancy API configured; the HTTP API on, behind a token)."""
+    no postcode or vacancy API configured; the HTTP API on, behind a token; the action server behind a
+    token of its own)."""
     require_model()
     folder = tmp_path_factory.mktemp("servers")
     offline = {"DATABASE_URL": e2e_catalog(folder), "POSTCODES_API_URL": "", "APPRENTICESHIPS_API_URL": ""}
-    # Rasa's HTTP API is on, with a token, as `make run` has it when RASA_API_TOKEN is set.
+    # Rasa's HTTP API is on, with a token, as `make run` has it when RASA_API_TOKEN is set; the action
+    # server takes calls only with its own token, as a cluster across machines would have it.
     offline["RASA_API_TOKEN"] = secrets.token_urlsafe(16)
+    offline["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(16)
     with running_assistant(folder, env=offline, api_token=offline["RASA_API_TOKEN"]) as assistant:
         yield assistant
 
