@@ -207,7 +207,9 @@ def actions_command(port: int) -> list[str]:
 
 def _endpoints_for_rasa_test(folder: Path, action_url: str, token: str | None = None) -> Path:
     endpoints = folder / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: {action_url}\n" + (f"  token: {token}\n" if token else ""))
+    endpoints.write_text(
+        f"action_endpoint:\n  url: {action_url}\n" + (f"  token: {token}\n" if token else "")
+    )
     return endpoints
 
 
