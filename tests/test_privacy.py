@@ -3,6 +3,8 @@ conversations database is read directly (SQLite, and PostgreSQL). Also the priva
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 import sqlalchemy as sa
@@ -20,9 +22,36 @@ SAID = [
     "my name is Jordan and I like art",
     "I live at 12 Acacia Avenue",
     "my birthday is 03/05/2011",
+    "I'm Jessica Thompson from year 10",
+    "my other email is jess dot thompson at hotmail dot co dot uk",
+    "is there work experience near SW1A 1AA",  # the NLU splits it into two entities
+    "add me on snap jess_t2010",
 ]
-NEVER_STORED = ["amy.smith99", "gmail", "900123", "07700900124", "5TF", "Jordan", "Acacia", "03/05/2011"]
-LABELS = ["[email]", "[phone]", "L3 [postcode]", "[name]", "[address]", "[date]"]
+NEVER_STORED = [
+    "amy.smith99",
+    "gmail",
+    "900123",
+    "07700900124",
+    "5TF",
+    "Jordan",
+    "Acacia",
+    "03/05/2011",
+    "Jessica",
+    "Thompson",
+    "hotmail",
+    "1AA",
+    "jess_t2010",
+]
+LABELS = [
+    "[email]",
+    "[phone]",
+    "L3 [postcode]",
+    "[name]",
+    "[address]",
+    "[date]",
+    "SW1A [postcode]",
+    "[handle]",
+]
 
 
 def _stored(tracker_url: str, sender: str) -> str:
@@ -42,12 +71,18 @@ def _send_personal_data(web: str) -> tuple[str, str]:
     return chat.sender, "\n".join(chat.say(text)[0] for text in SAID)
 
 
+DATES = re.compile(r"\d{1,2} [A-Z][a-z]{2} to \d{1,2} [A-Z][a-z]{2} \d{4}")
+
+
 def _check(stored: str, replies: str) -> None:
     for personal in NEVER_STORED:
         assert personal.lower() not in stored.lower(), f"{personal!r} was stored"
     for label in LABELS:
         assert label in stored
     assert "L3" in replies  # the search still ran on the full postcode's area
+    # What the assistant said is kept as the student saw it: the dates of a listing are not a birthday.
+    shown_dates = DATES.findall(replies)
+    assert shown_dates and all(d in stored for d in shown_dates)
 
 
 @pytest.fixture(scope="module")
