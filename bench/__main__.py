@@ -24,6 +24,7 @@ from bench import (
     matching,
     nlu,
     opportunities,
+    redaction,
     safeguarding,
     scale_out,
     search,
@@ -40,6 +41,7 @@ def benchmarks(quick: bool) -> dict[str, Callable[[], Any]]:
         "opportunities": lambda: opportunities.main(rounds=300 if quick else 2000),
         "nlu": lambda: nlu.main(folds=0 if quick else 5),
         "safeguarding": safeguarding.main,
+        "redaction": redaction.main,
         "serve": lambda: serve.main(rounds=3 if quick else 20, train=not quick),
         "load": lambda: load.main(conversations=40 if quick else 200),
         "scale_out": lambda: scale_out.main(
