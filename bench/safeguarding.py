@@ -25,14 +25,22 @@ from bench.common import MODEL, ROOT, report
 from bot.safeguarding import RISK_INTENT, detect
 
 DATA = ROOT / "bench" / "data" / "safeguarding"
-SETS = {"tuned": DATA, "second": DATA / "second", "heldout": DATA / "heldout"}
+# Each set: its folder, and the files of risk and of ordinary messages in it. The long sets are ordinary
+# messages of 400 to 6,000 characters (a student's whole story), written blind for issue H.
+SETS = {
+    "tuned": (DATA, "risk.yml", "ordinary.yml"),
+    "second": (DATA / "second", "risk.yml", "ordinary.yml"),
+    "heldout": (DATA / "heldout", "risk.yml", "ordinary.yml"),
+    "long": (DATA / "long", None, "ordinary.yml"),
+    "heldout_long": (DATA / "heldout", None, "long_ordinary.yml"),
+}
 
 
-def load(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    def messages(name: str) -> list[dict[str, str]]:
-        return yaml.safe_load((folder / name).read_text(encoding="utf-8"))["messages"]
+def load(folder: Path, risk: str | None, ordinary: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def messages(name: str | None) -> list[dict[str, str]]:
+        return yaml.safe_load((folder / name).read_text(encoding="utf-8"))["messages"] if name else []
 
-    return messages("risk.yml"), messages("ordinary.yml")
+    return messages(risk), messages(ordinary)
 
 
 def _figures(risk: list[dict], ordinary: list[dict], caught: dict[str, bool]) -> dict[str, Any]:
@@ -45,7 +53,7 @@ def _figures(risk: list[dict], ordinary: list[dict], caught: dict[str, bool]) ->
     return {
         "risk_messages": len(risk),
         "ordinary_messages": len(ordinary),
-        "recall": round(1 - len(missed) / len(risk), 4),
+        "recall": round(1 - len(missed) / len(risk), 4) if risk else None,
         "false_positive_rate": round(len(false_alarms) / len(ordinary), 4),
         "recall_by_category": {c: round(hits[c] / n, 3) for c, n in sorted(totals.items())},
         "missed": [m["text"] for m in missed],
@@ -67,7 +75,7 @@ async def _parse_all(texts: list[str]) -> tuple[dict[str, bool], list[float]]:
 
 
 def main() -> dict[str, Any]:
-    sets = {name: load(folder) for name, folder in SETS.items()}
+    sets = {name: load(*files) for name, files in SETS.items()}
     texts = sorted({m["text"] for risk, ordinary in sets.values() for m in risk + ordinary})
     phrase_list = {t: (c := detect(t)) is not None and c.is_risk for t in texts}
     started = time.perf_counter()
@@ -82,9 +90,13 @@ def main() -> dict[str, Any]:
         pipeline = None
         figures["note"] = f"no trained model at {MODEL}: the phrase list alone was measured"
     for name, (risk, ordinary) in sets.items():
-        figures[f"{name}_phrase_list"] = _figures(risk, ordinary, phrase_list)
-        if pipeline is not None:
-            figures[f"{name}_assistant"] = _figures(risk, ordinary, pipeline)
+        for layer, caught in (("phrase_list", phrase_list), ("assistant", pipeline)):
+            if caught is None:
+                continue
+            measured = _figures(risk, ordinary, caught)
+            if name.startswith("heldout"):  # its figures only: what it missed stays unseen
+                measured = {k: v for k, v in measured.items() if k not in ("missed", "false_alarms")}
+            figures[f"{name}_{layer}"] = measured
     return report("safeguarding", figures)
 
 

@@ -26,6 +26,9 @@ _LEET_IN_WORD = re.compile(r"(?<=[a-z])[013457@$!]+(?=[a-z])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _DOUBLES = re.compile(r"([a-z])\1")
 _NOT_WORD = re.compile(r"[^\w£*]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Longer messages are read a passage at a time (see detect).
+LONG_MESSAGE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,32 @@ class Concern:
 
 def detect(text: str, patterns: Patterns | None = None) -> Concern | None:
     """The first risk the message signals, else abuse aimed at the assistant, else None. The message is
-    tried as normalised, and again with every doubled letter made single ("diee" -> "die")."""
+    tried as normalised, and again with every doubled letter made single ("diee" -> "die"). A long
+    message is tried a few sentences at a time, so that words far apart in it (an older boy in one
+    story, money in another) are not read as one sign of risk."""
     patterns = patterns or load_patterns()
+    if len(text) > LONG_MESSAGE_CHARS:
+        concerns = [_detect(part, patterns) for part in passages(text)]
+        risks = [c for c in concerns if c is not None and c.is_risk]
+        return next(iter(risks), next((c for c in concerns if c is not None), None))
+    return _detect(text, patterns)
+
+
+def passages(text: str) -> list[str]:
+    """A long message as overlapping passages of two sentences each, none over ~LONG_MESSAGE_CHARS."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    pieces: list[str] = []
+    for sentence in sentences:  # a run-on "sentence" is cut at commas, then at word boundaries
+        while len(sentence) > LONG_MESSAGE_CHARS:
+            cut = max(sentence.rfind(",", 0, LONG_MESSAGE_CHARS), sentence.rfind(" ", 0, LONG_MESSAGE_CHARS))
+            cut = cut if cut > 0 else LONG_MESSAGE_CHARS
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut + 1 :]
+        pieces.append(sentence)
+    return [" ".join(pieces[i : i + 2]) for i in range(max(1, len(pieces) - 1))]
+
+
+def _detect(text: str, patterns: Patterns) -> Concern | None:
     plain = normalise(text, patterns)
     literal = patterns.figures_of_speech.sub(" ", plain)
     for variant in dict.fromkeys((literal, _DOUBLES.sub(r"\1", literal))):

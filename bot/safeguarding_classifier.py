@@ -18,7 +18,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safeguarding import ABUSE_INTENT, CATEGORY_ENTITY, RISK_INTENT, detect, load_patterns
+from bot.safeguarding import (
+    ABUSE_INTENT,
+    CATEGORY_ENTITY,
+    LONG_MESSAGE_CHARS,
+    RISK_INTENT,
+    detect,
+    load_patterns,
+)
 
 UNSPECIFIED = "unspecified"
 
@@ -29,7 +36,9 @@ class SafeguardingClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"model_threshold": 0.5}
+        # A long message (a student's whole story) is a bag of many words to the model, which then leans
+        # on a few of them: there it must be surer, and the phrase list reads it passage by passage.
+        return {"model_threshold": 0.5, "long_message_threshold": 0.8}
 
     @classmethod
     def create(
@@ -39,10 +48,11 @@ class SafeguardingClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafeguardingClassifier:
-        return cls(float(config["model_threshold"]))
+        return cls(float(config["model_threshold"]), float(config.get("long_message_threshold", 0.8)))
 
-    def __init__(self, model_threshold: float) -> None:
+    def __init__(self, model_threshold: float, long_message_threshold: float = 0.8) -> None:
         self.model_threshold = model_threshold
+        self.long_message_threshold = long_message_threshold
         self.patterns = load_patterns()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -58,9 +68,12 @@ class SafeguardingClassifier(GraphComponent):
         model_confidence = max(
             (float(r.get("confidence") or 0) for r in ranking if r.get("name") == RISK_INTENT), default=0.0
         )
-        model_sees_risk = (message.get("intent") or {}).get("name") == RISK_INTENT or (
-            model_confidence >= self.model_threshold
-        )
+        if len(text) > LONG_MESSAGE_CHARS:
+            model_sees_risk = model_confidence >= self.long_message_threshold
+        else:
+            model_sees_risk = (message.get("intent") or {}).get("name") == RISK_INTENT or (
+                model_confidence >= self.model_threshold
+            )
         if concern is not None and concern.is_risk:
             self._set(message, RISK_INTENT, 1.0, concern.category)
         elif model_sees_risk:
