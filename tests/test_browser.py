@@ -254,7 +254,9 @@ def test_a_lesson_snippet_from_the_teacher_page_opens_on_its_topic_and_tags_mess
     teacher.goto(f"{web}/teacher")
     teacher.get_by_label("Topic the chat opens on").select_option("subject:Maths")
     teacher.get_by_label("Class code").fill("TEST-9X")
-    expect(teacher.get_by_label("Starter activity")).to_have_value("Find three careers that use Maths.")
+    chosen = teacher.get_by_label("Starter activity").locator("option:checked")
+    expect(chosen).to_have_text("Find three careers that use Maths.")
+    assert "activity=0" in teacher.get_by_label("Link for your class").input_value()
     snippet = teacher.get_by_label("Snippet for a web page").input_value()
     assert 'data-class="TEST-9X"' in snippet and 'data-topic="subject:Maths"' in snippet
     expect(teacher.frame_locator("#preview").get_by_text("Lesson: Careers that use Maths")).to_be_visible()
@@ -306,7 +308,7 @@ def test_phone_width_chat_fills_the_screen_and_is_usable(web, browser):
     [
         "/demo",
         "/teacher",
-        "/lesson/demo?topic=tech&activity=Find%20two%20tech%20careers&year=9&class=A1",
+        "/lesson/demo?topic=tech&activity=0&year=9&class=A1",
         "/plan?careers=software-developer,nurse&saved=nurse",
     ],
 )
@@ -334,11 +336,39 @@ def _sign_in(page, web: str, username: str) -> None:
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
 
 
+def test_a_teachers_own_activity_goes_into_a_lesson_link_only_when_they_are_signed_in(web, servers, context):
+    accounts.create_user(
+        conversations_engine(servers.tracker_url),
+        "teacher-own",
+        DASHBOARD_PASSWORD,
+        "teacher",
+        ["demo"],
+        ["OWN-1"],
+    )
+    own = "Find a job that uses drawing and code"
+    page = context.new_page()
+    page.goto(f"{web}/teacher")
+    page.get_by_label("Or write your own activity").fill(own)
+    expect(page.locator("#own-activity-status")).to_contain_text("sign in to the dashboard")
+    assert "drawing" not in page.get_by_label("Link for your class").input_value()
+    _sign_in(page, web, "teacher-own")
+    page.goto(f"{web}/teacher")
+    page.get_by_label("Or write your own activity").fill(own)
+    expect(page.locator("#own-activity-status")).to_have_text("Your own activity is in the link.")
+    link = page.get_by_label("Link for your class").input_value()
+    assert "sig=" in link
+    lesson = context.new_page()
+    lesson.goto(link)
+    expect(lesson.get_by_text(f"Your task: {own}")).to_be_visible()
+    lesson.goto(link.replace("drawing", "sending+money"))
+    expect(lesson.get_by_text("Your task:")).to_have_count(0)
+
+
 def test_an_adviser_sees_a_lessons_conversations_counted_reviewable_and_exportable(
     web, servers, open_context
 ):
     lesson = open_context.new_page()
-    lesson.goto(f"{web}/lesson/demo?topic=subject:Maths&activity=Find+three&year=10&class=DASH-1")
+    lesson.goto(f"{web}/lesson/demo?topic=subject:Maths&activity=0&year=10&class=DASH-1")
     expect(bot_messages(lesson)).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
     ask(lesson, "what does a vet do")
     engine = conversations_engine(servers.tracker_url)

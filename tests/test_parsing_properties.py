@@ -5,22 +5,30 @@ anything else."""
 
 from __future__ import annotations
 
+import json
 import string
 import unicodedata
+import uuid
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from starlette.testclient import TestClient
 
 from bot.actions.quiz import CHOICES, answer_value
 from bot.redaction import redact
 from careers_catalog import Catalog
+from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.discovery import SubjectIndex
 from careers_catalog.geo import Districts, LocationError, Locator
 from careers_catalog.interests import ANSWER_VALUES
+from careers_catalog.opportunity_import import CSV_COLUMNS, read_opportunities_csv
 from careers_catalog.opportunity_search import areas_in, kinds_in
+from careers_catalog.schools import origin_of
+from web.app import create_app
 from web.chat import MAX_MESSAGE_CHARS, clean_message, lesson_metadata
-from web.lessons import lesson_topics
+from web.lessons import lesson_activity, lesson_topics
 
 DISTRICTS = Districts.load()
 LOCATOR = Locator(DISTRICTS, client=None)  # offline: the district table only
@@ -148,3 +156,99 @@ def test_a_full_postcode_keeps_only_its_area(before, area, inward_code, after):
 
 def test_message_limit_is_what_the_widget_enforces():
     assert MAX_MESSAGE_CHARS == 1000
+
+
+# --- everything else that reads what arrives from outside (issue H): never an error but its own ------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+urlish = st.one_of(
+    anything,
+    st.builds(
+        "{}://{}{}{}".format,
+        st.sampled_from(["http", "https", "ftp", "javascript", ""]),
+        st.text(alphabet=string.ascii_letters + string.digits + ".-[]:@%", max_size=25),
+        st.one_of(
+            st.just(""), st.integers(-5, 10**7).map(lambda p: f":{p}"), st.text(max_size=6).map(":".__add__)
+        ),
+        st.text(max_size=10),
+    ),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(urlish)
+def test_an_origin_is_normalised_or_refused_never_an_error(url):
+    origin = origin_of(url)
+    assert origin is None or (origin.startswith(("http://", "https://")) and origin == origin.lower())
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_any_json_as_lesson_fields_is_kept_only_where_well_formed(lesson):
+    kept = lesson_metadata(lesson, lesson_topics(["Maths"]))
+    assert set(kept) <= {"class_code", "topic", "year_group", "preview"}
+    assert all(isinstance(v, (str, int)) for v in kept.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["topic", "activity", "sig"]), anything))
+def test_a_lesson_link_shows_a_known_activity_or_none(query):
+    topics = lesson_topics(["Maths"])
+    shown_activity = lesson_activity(topics, "demo", query, b"k" * 32)
+    every = {a for t in topics.values() for a in t.activities}
+    assert shown_activity == "" or shown_activity in every
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000) | anything.map(lambda t: ",".join(CSV_COLUMNS) + "\n" + t))
+def test_any_opportunities_file_loads_or_is_refused_with_reasons(content):
+    try:
+        rows = read_opportunities_csv(content, "upload.csv", DISTRICTS)
+    except CatalogDataError as refused:
+        assert refused.problems and all(p.startswith("upload.csv") for p in refused.problems)
+    else:
+        assert rows
+
+
+@pytest.fixture(scope="module")
+def chat_app(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[TestClient]:
+    """The web app in this process, its Rasa an address where nothing answers."""
+    folder = tmp_path_factory.mktemp("chat_app")
+    app = create_app(
+        rasa_url="http://127.0.0.1:9", catalog=catalog, conversations_url=f"sqlite:///{folder / 't.db'}"
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    json_values,
+    json_values,
+    st.sampled_from(
+        [None, "https://evil.example", "http://[::1", "null", "http://localhost:8000.evil.example"]
+    ),
+)
+def test_no_chat_request_gets_a_500(chat_app: TestClient, message, lesson, origin):
+    body = {"sender": uuid.uuid4().hex, "message": message, "lesson": lesson}
+    headers = {"Origin": origin} if origin else {}
+    reply = chat_app.post("/api/chat/demo", content=json.dumps(body), headers=headers)
+    assert reply.status_code != 500 and isinstance(reply.json(), dict)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2000))
+def test_no_chat_body_whatever_its_bytes_gets_a_500(chat_app: TestClient, body: bytes):
+    reply = chat_app.post("/api/chat/demo", content=body)
+    assert reply.status_code in (400, 413, 429)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["topic", "activity", "class", "year", "preview", "sig"]), anything))
+def test_no_lesson_link_gets_a_500(chat_app: TestClient, query):
+    reply = chat_app.get("/lesson/demo", params=query)
+    assert reply.status_code == 200 and reply.text.count("<script") == 1  # the widget's, nothing injected

@@ -15,6 +15,8 @@ from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.plan import build_plan, plan_from_link, plan_path
 from careers_catalog.schools import load_schools
 from tests.fake_apis import FakeApis, serve_fake_apis
+from web.login_throttle import LoginThrottle
+from web.login_throttle import wait_message as login_wait_message
 from web.rate_limit import RateLimit, wait_message
 
 SCHOOL_SITE = "https://www.example-school.sch.uk"
@@ -232,12 +234,13 @@ def test_teacher_page_offers_every_subject_year_groups_and_a_fresh_class_code(we
 def test_lesson_page_may_be_framed_only_by_the_schools_sites_and_escapes_what_the_link_carries(web):
     page = requests.get(
         f"{web}/lesson/example",
-        params={"topic": "subject:Maths", "activity": '"><script>alert(1)</script>', "class": "9X"},
+        params={"topic": "subject:Maths", "activity": "1", "class": '9X"><script>alert(1)</script>'},
         timeout=10,
     )
     assert page.status_code == 200
     assert f"frame-ancestors 'self' {SCHOOL_SITE}" in page.headers["Content-Security-Policy"]
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
+    assert 'data-activity="Pick one career that uses Maths' in page.text  # the topic's second activity
     missing = requests.get(f"{web}/lesson/nowhere", timeout=10)
     assert missing.status_code == 404 and "not set up" in missing.text
 
@@ -310,3 +313,20 @@ def test_when_rasa_answers_nothing_the_student_gets_an_apology_and_a_try_again_b
     [message] = reply.json()["messages"]
     assert "something went wrong on my side" in message["text"]
     assert message["buttons"] == [{"title": "Try again", "payload": "how much does a vet earn"}]
+
+
+def test_a_guessed_username_waits_a_short_pause_and_a_guessing_address_is_held_off_longer():
+    now = [0.0]
+    throttle = LoginThrottle(per_user=5, per_address=20, clock=lambda: now[0])
+    for _ in range(5):
+        assert throttle.wait("amy", "10.0.0.1") is None
+        throttle.failed("amy", "10.0.0.1")
+    assert throttle.wait("AMY", "10.0.0.9") == 30  # any address: the account's pause, no more
+    now[0] = 31
+    assert throttle.wait("amy", "10.0.0.9") is None  # the real user gets in after the pause
+    throttle.succeeded("amy")
+    for i in range(15):
+        throttle.failed(f"user{i}", "10.0.0.1")  # 20 wrong passwords from one address, any usernames
+    assert throttle.wait("somebody-else", "10.0.0.1") > 60
+    assert throttle.wait("somebody-else", "10.0.0.2") is None
+    assert "wait" in login_wait_message(45) and "minutes" in login_wait_message(600)
