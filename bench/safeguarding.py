@@ -25,20 +25,24 @@ from bench.common import MODEL, ROOT, report
 from bot.safeguarding import RISK_INTENT, detect
 
 DATA = ROOT / "bench" / "data" / "safeguarding"
-# Each set: its folder, and the files of risk and of ordinary messages in it. The long sets are ordinary
-# messages of 400 to 6,000 characters (a student's whole story), written blind for issue H.
+# Each set: its folder, and the files of risk and of ordinary messages in it. The long sets are messages
+# of 400 to 6,000 characters (a student's whole story, a risk somewhere in it or none), written blind for
+# issue H.
 SETS = {
-    "tuned": (DATA, "risk.yml", "ordinary.yml"),
-    "second": (DATA / "second", "risk.yml", "ordinary.yml"),
-    "heldout": (DATA / "heldout", "risk.yml", "ordinary.yml"),
-    "long": (DATA / "long", None, "ordinary.yml"),
-    "heldout_long": (DATA / "heldout", None, "long_ordinary.yml"),
+    "tuned": (DATA, ["risk.yml"], ["ordinary.yml"]),
+    "second": (DATA / "second", ["risk.yml"], ["ordinary.yml"]),
+    "heldout": (DATA / "heldout", ["risk.yml"], ["ordinary.yml"]),
+    "long": (DATA / "long", ["risk.yml"], ["ordinary.yml", "second_ordinary.yml"]),
+    "heldout_long": (DATA / "heldout", ["long_risk.yml"], ["long_ordinary.yml", "long_ordinary_2.yml"]),
 }
 
 
-def load(folder: Path, risk: str | None, ordinary: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    def messages(name: str | None) -> list[dict[str, str]]:
-        return yaml.safe_load((folder / name).read_text(encoding="utf-8"))["messages"] if name else []
+Messages = list[dict[str, str]]
+
+
+def load(folder: Path, risk: list[str], ordinary: list[str]) -> tuple[Messages, Messages]:
+    def messages(names: list[str]) -> Messages:
+        return [m for n in names for m in yaml.safe_load((folder / n).read_text("utf-8"))["messages"]]
 
     return messages(risk), messages(ordinary)
 

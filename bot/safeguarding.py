@@ -102,10 +102,20 @@ def detect(text: str, patterns: Patterns | None = None) -> Concern | None:
     story, money in another) are not read as one sign of risk."""
     patterns = patterns or load_patterns()
     if len(text) > LONG_MESSAGE_CHARS:
-        concerns = [_detect(part, patterns) for part in passages(text)]
+        # Whether the message is about work that deals with these things ("I want to be a social worker in
+        # child protection") is read from the whole of it, as the passage naming a topic may not say so.
+        work = about_work(text, patterns)
+        concerns = [_detect(part, patterns, work) for part in passages(text)]
         risks = [c for c in concerns if c is not None and c.is_risk]
         return next(iter(risks), next((c for c in concerns if c is not None), None))
     return _detect(text, patterns)
+
+
+def about_work(text: str, patterns: Patterns | None = None) -> bool:
+    """Whether the message is about a job that deals with risk ("a social worker in child protection")."""
+    patterns = patterns or load_patterns()
+    plain = normalise(text, patterns)
+    return any(p.search(plain) for p in patterns.about_work)
 
 
 def passages(text: str) -> list[str]:
@@ -122,11 +132,11 @@ def passages(text: str) -> list[str]:
     return [" ".join(pieces[i : i + 2]) for i in range(max(1, len(pieces) - 1))]
 
 
-def _detect(text: str, patterns: Patterns) -> Concern | None:
+def _detect(text: str, patterns: Patterns, about_work: bool = False) -> Concern | None:
     plain = normalise(text, patterns)
     literal = patterns.figures_of_speech.sub(" ", plain)
     for variant in dict.fromkeys((literal, _DOUBLES.sub(r"\1", literal))):
-        concern = _risk(variant, patterns)
+        concern = _risk(variant, patterns, about_work)
         if concern is not None:
             return concern
     for pattern in patterns.abuse:
@@ -135,12 +145,12 @@ def _detect(text: str, patterns: Patterns) -> Concern | None:
     return None
 
 
-def _risk(text: str, patterns: Patterns) -> Concern | None:
+def _risk(text: str, patterns: Patterns, about_work: bool = False) -> Concern | None:
     for category, category_patterns in patterns.categories.items():
         for pattern in category_patterns:
             if pattern.search(text):
                 return Concern(category, pattern.pattern)
-    if not any(p.search(text) for p in patterns.about_work):
+    if not about_work and not any(p.search(text) for p in patterns.about_work):
         for category, topic_patterns in patterns.topics.items():
             for pattern in topic_patterns:
                 if pattern.search(text):

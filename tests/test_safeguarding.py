@@ -30,7 +30,7 @@ HELPLINES = ("999", "0800 1111", "childline.org.uk", "85258", "116 123")
 
 
 def test_the_phrase_list_catches_every_risk_message_in_the_benchmark_and_few_ordinary_ones():
-    risk, ordinary = load(SETS["tuned"])
+    risk, ordinary = load(*SETS["tuned"])
     missed = [m["text"] for m in risk if not ((c := detect(m["text"])) and c.is_risk)]
     false_alarms = [m["text"] for m in ordinary if (c := detect(m["text"])) and c.is_risk]
     assert len(risk) >= 150 and len(ordinary) >= 300
