@@ -62,6 +62,10 @@ def _error(message: str, status: int, headers: dict[str, str] | None = None) -> 
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+def _too_fast(wait: float, headers: dict[str, str]) -> JSONResponse:
+    return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
+
+
 def _cors_headers(request: Request, school: School, settings: ChatSettings) -> dict[str, str] | None:
     """CORS headers for this request, or None if its origin may not use this school's chat."""
     origin = request.headers.get("origin")
@@ -148,7 +152,7 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
     address = request.client.host if request.client else "unknown"
     wait = settings.per_address.hit(address)  # before the body is read: a flood costs nothing to refuse
     if wait is not None:
-        return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
+        return _too_fast(wait, headers)
     try:
         body = json.loads(await request.body())
     except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
@@ -167,7 +171,7 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
         )
     wait = settings.per_sender.hit(body["sender"])
     if wait is not None:
-        return _error(wait_message(wait), 429, headers | {"Retry-After": str(max(1, round(wait)))})
+        return _too_fast(wait, headers)
     metadata = {"school": school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
     rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
     session: aiohttp.ClientSession = request.app.state.http
