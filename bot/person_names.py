@@ -116,8 +116,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
 
 
 def _reads_as_english(text: str) -> bool:
-    """Whether enough of the words are common English ones: the recogniser, and a given name standing
-    alone, read names into words of other languages."""
+    """Whether enough of the words are common English ones: the recogniser reads names into words of
+    other languages ("Hola, ¿qué necesito ...")."""
     words = [w.group(0).casefold() for w in _WORD.finditer(text)]
     return bool(words) and sum(w in _ENGLISH for w in words) >= max(1, 0.15 * len(words))
 
