@@ -76,13 +76,14 @@ DATES = re.compile(r"\d{1,2} [A-Z][a-z]{2} to \d{1,2} [A-Z][a-z]{2} \d{4}")
 
 def _check(stored: str, replies: str) -> None:
     for personal in NEVER_STORED:
-        assert personal.lower() not in stored.lower(), f"{personal!r} was stored"
+        assert personal.lower() not in stored.lower(), f"{personal!r} was stored:\n{stored}"
     for label in LABELS:
-        assert label in stored
-    assert "L3" in replies  # the search still ran on the full postcode's area
+        assert label in stored, f"no {label} in what was stored:\n{stored}"
+    assert "L3" in replies, replies  # the search still ran on the full postcode's area
     # What the assistant said is kept as the student saw it: the dates of a listing are not a birthday.
     shown_dates = DATES.findall(replies)
-    assert shown_dates and all(d in stored for d in shown_dates)
+    assert shown_dates, replies
+    assert all(d in stored for d in shown_dates), f"{shown_dates} not all kept in:\n{stored}"
 
 
 @pytest.fixture(scope="module")
