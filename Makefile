@@ -25,7 +25,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
 MODEL := models/careers.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
-CATALOG_INPUTS := $(shell find careers_catalog -name '*.py' -o -name '*.yml' 2>/dev/null)
+CATALOG_INPUTS := $(shell find careers_catalog -name '*.py' -o -name '*.yml' -o -name '*.csv' 2>/dev/null)
 LOOKUPS := data/nlu/generated/catalog_lookups.yml
 
 .PHONY: help setup run run-cluster shell train test lint bench clean

@@ -39,16 +39,34 @@ class Figure:
 
 @dataclass(frozen=True)
 class Pay(Figure):
-    starter: int = 0
-    experienced: int = 0
+    """Yearly pounds; ``measure`` says how to read them (see careers_catalog/pay.py)."""
+
+    measure: str = "middle-half"
+    low: int | None = None
+    median: int | None = None
+    high: int | None = None
     note: str | None = None
+
+    def short(self) -> str:
+        """The figures in a few words, for a card, a comparison or a printed plan."""
+        if self.measure == "middle-half":
+            return f"£{self.low:,} to £{self.high:,} (the middle half of full-time pay)"
+        if self.measure == "median":
+            return f"about £{self.median:,} (median full-time pay)"
+        if self.measure == "scale":
+            return f"£{self.low:,} at the start, up to £{self.high:,}"
+        return f"from £{self.low:,} at the start"
 
 
 @dataclass(frozen=True)
-class Hours(Figure):
-    min_hours: float = 0
-    max_hours: float = 0
-    pattern: str | None = None
+class Hours:
+    """Usual paid hours a week of full-time staff (None: no published figure) and the working pattern."""
+
+    weekly: float | None
+    pattern: str | None
+    source: str | None
+    year: int | None
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,7 @@ class SubjectLink:
     gcse: bool
     a_level: bool
     why: str
+    vocational: bool = False  # taken as a vocational course (BTEC, Cambridge National), not a GCSE
 
 
 @dataclass(frozen=True)
@@ -88,7 +107,7 @@ class CareerProfile:
     subjects: list[SubjectLink]
     routes: list[Route]
     routes_source: Figure
-    pay: Pay
+    pay: Pay | None  # None: no reliable public figure for this job
     hours: Hours
     outlook: str
     riasec: str
@@ -211,7 +230,7 @@ class Catalog:
                         sector=c.sector,
                         riasec="".join(i.code for i in sorted(c.interests, key=lambda i: i.rank)),
                         subjects=tuple(
-                            SubjectLink(s.subject.name, s.gcse, s.a_level, s.why)
+                            SubjectLink(s.subject.name, s.gcse, s.a_level, s.why, s.vocational)
                             for s in sorted(c.subjects, key=lambda s: s.position)
                         ),
                         names=(c.title, *(a.alias for a in c.aliases)),
@@ -275,25 +294,30 @@ class Catalog:
                 tasks=list(c.tasks),
                 skills=[s.skill.name for s in c.skills],
                 aliases=[a.alias for a in c.aliases],
-                subjects=[SubjectLink(s.subject.name, s.gcse, s.a_level, s.why) for s in c.subjects],
+                subjects=[
+                    SubjectLink(s.subject.name, s.gcse, s.a_level, s.why, s.vocational) for s in c.subjects
+                ],
                 routes=[Route(r.kind, r.level, r.qualification, r.note) for r in c.routes],
                 routes_source=Figure(c.routes_source, c.routes_year),
-                pay=Pay(
+                pay=None
+                if c.pay is None
+                else Pay(
                     source=c.pay.source,
                     year=c.pay.year,
                     url=c.pay.url,
                     basis=c.pay.basis,
-                    starter=c.pay.starter,
-                    experienced=c.pay.experienced,
+                    measure=c.pay.measure,
+                    low=c.pay.low,
+                    median=c.pay.median,
+                    high=c.pay.high,
                     note=c.pay.note,
                 ),
                 hours=Hours(
+                    weekly=c.hours.weekly,
+                    pattern=c.hours.pattern,
                     source=c.hours.source,
                     year=c.hours.year,
                     basis=c.hours.basis,
-                    min_hours=c.hours.min_hours,
-                    max_hours=c.hours.max_hours,
-                    pattern=c.hours.pattern,
                 ),
                 outlook=c.outlook,
                 riasec="".join(i.code for i in c.interests),

@@ -18,14 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from careers_catalog import settings
-from careers_catalog.data_rules import (
-    MAX_SOURCE_LENGTH,
-    ROLE_MODEL_TAGS,
-    ROUTE_KINDS,
-    SECTORS,
-    CatalogDataError,
-)
+from careers_catalog import schema, settings
+from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, CatalogDataError
 from careers_catalog.db import drop_catalog_tables, session_factory
 from careers_catalog.models import (
     SCHEMA_VERSION,
@@ -51,13 +45,10 @@ from careers_catalog.opportunity_import import (
     replace_opportunities,
 )
 from careers_catalog.opportunity_models import Opportunity
+from careers_catalog.pay import career_hours, career_pay
+from careers_catalog.reference import Reference
 
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ROLE_MODEL_REQUIRED = "name lived from career story tags source".split()
-_REQUIRED = (
-    "id title aliases sector summary day_to_day tasks skills subjects routes routes_source pay hours "
-    "outlook riasec soc2020 related"
-).split()
 
 
 @dataclass(frozen=True)
@@ -72,17 +63,25 @@ class CatalogData:
     """The validated records of every data file."""
 
     subjects: list[dict[str, Any]]
-    careers: list[dict[str, Any]]
+    careers: list[schema.CareerRecord]
     role_models: list[dict[str, Any]]
     opportunities: dict[str, list[dict[str, Any]]]  # shipped opportunities by file name
     national_programmes: list[dict[str, Any]]
+    reference: Reference
 
 
 def data_files(data_dir: Path) -> list[Path]:
     optional = [data_dir / "role_models.yml", data_dir / "opportunities" / "national_programmes.yml"]
     careers = sorted((data_dir / "careers").glob("*.yml"))
     opportunities = sorted((data_dir / "opportunities").glob("*.csv"))
-    return [data_dir / "subjects.yml", *careers, *opportunities, *(p for p in optional if p.exists())]
+    reference = sorted((data_dir / "reference").glob("*.*"))
+    return [
+        data_dir / "subjects.yml",
+        *careers,
+        *opportunities,
+        *reference,
+        *(p for p in optional if p.exists()),
+    ]
 
 
 def files_hash(data_dir: Path) -> str:
@@ -97,23 +96,14 @@ def read_data(data_dir: Path) -> CatalogData:
     """Read and validate every data file; raise :class:`CatalogDataError` on any problem."""
     problems: list[str] = []
     subjects = _read_list(data_dir / "subjects.yml", problems)
-    careers: list[dict[str, Any]] = []
-    for path in sorted((data_dir / "careers").glob("*.yml")):
-        for record in _read_list(path, problems):
-            record["_file"] = path.name
-            careers.append(record)
-    subject_names = {str(s.get("name")) for s in subjects}
     for s in subjects:
         if not s.get("name") or not isinstance(s.get("aliases", []), list):
             problems.append(f"subjects.yml: subject {s!r} needs a name and a list of aliases")
-    ids = [str(c.get("id")) for c in careers]
-    seen: set[str] = set()
-    for career in careers:
-        where = f"{career['_file']}: {career.get('id', '?')}"
-        problems.extend(f"{where}: {p}" for p in _career_problems(career, subject_names, set(ids)))
-        if career.get("id") in seen:
-            problems.append(f"{where}: duplicate id")
-        seen.add(str(career.get("id")))
+    reference = Reference(data_dir / "reference")
+    careers = _read_careers(
+        data_dir / "careers", {str(s.get("name")): s for s in subjects}, reference, problems
+    )
+    ids = [c.id for c in careers]
     role_models_file = data_dir / "role_models.yml"
     role_models = _read_list(role_models_file, problems) if role_models_file.exists() else []
     names: set[str] = set()
@@ -138,7 +128,7 @@ def read_data(data_dir: Path) -> CatalogData:
             problems.extend(exc.problems)
     if problems:
         raise CatalogDataError(problems)
-    return CatalogData(subjects, careers, role_models, opportunities, national)
+    return CatalogData(subjects, careers, role_models, opportunities, national, reference)
 
 
 def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
@@ -153,86 +143,33 @@ def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
     return data
 
 
-def _career_problems(c: dict[str, Any], subject_names: set[str], ids: set[str]) -> list[str]:
-    out = [f"missing {key}" for key in _REQUIRED if key not in c]
-    if out:
-        return out
-    if not _ID.fullmatch(str(c["id"])):
-        out.append("id must be lower-case words joined by hyphens")
-    if c["sector"] not in SECTORS:
-        out.append(f"unknown sector {c['sector']!r}")
-    for key in ("title", "summary", "day_to_day", "outlook"):
-        if not isinstance(c[key], str) or not c[key].strip():
-            out.append(f"{key} must be non-empty text")
-    for key in ("aliases", "tasks", "skills", "subjects", "routes", "related"):
-        if not isinstance(c[key], list):
-            out.append(f"{key} must be a list")
-    if out:
-        return out
-    too_long = [
-        (what, value)
-        for what, value, limit in [("title", c["title"], 120)]
-        + [("alias", a, 120) for a in c["aliases"]]
-        + [("skill", s, 300) for s in c["skills"]]
-        + [("qualification", r.get("qualification", ""), 300) for r in c["routes"]]
-        + [("routes source", (c["routes_source"] or {}).get("name", ""), 300)]
-        + [("url", (c["pay"] or {}).get("url") or "", 500)]
-        if len(str(value)) > limit
-    ]
-    out.extend(f"{what} is too long: {str(value)[:40]}..." for what, value in too_long)
-    for s in c["subjects"]:
-        if s.get("subject") not in subject_names:
-            out.append(f"unknown subject {s.get('subject')!r} (see subjects.yml)")
-        levels = set(s.get("levels") or [])
-        if not levels or not levels <= {"gcse", "a_level"}:
-            out.append(f"subject {s.get('subject')!r}: levels must be gcse and/or a_level")
-        if not s.get("why"):
-            out.append(f"subject {s.get('subject')!r}: says not why it helps")
-    for r in c["routes"]:
-        if r.get("type") not in ROUTE_KINDS:
-            out.append(f"unknown route type {r.get('type')!r}")
-        if not r.get("qualification"):
-            out.append("a route has no qualification")
-        if r.get("level") is not None and r["level"] not in range(1, 8):
-            out.append(f"route level {r['level']!r} is not 1 to 7")
-    pay, hours, routes_source = c["pay"], c["hours"], c["routes_source"]
-    if not (
-        isinstance(pay, dict)
-        and isinstance(pay.get("starter"), int)
-        and isinstance(pay.get("experienced"), int)
-        and 0 < pay["starter"] <= pay["experienced"]
-    ):
-        out.append("pay needs whole-pound starter <= experienced")
-    if not (
-        isinstance(hours, dict)
-        and isinstance(hours.get("min"), (int, float))
-        and isinstance(hours.get("max"), (int, float))
-        and 0 < hours["min"] <= hours["max"] <= 80
-    ):
-        out.append("hours need min <= max, a week")
-    for name, fact in (("pay", pay), ("hours", hours)):
-        if not isinstance(fact, dict) or not fact.get("source") or not _is_year(fact.get("year")):
-            out.append(f"{name} needs a source and a year")
-        elif len(str(fact["source"])) > MAX_SOURCE_LENGTH:
-            out.append(f"{name} source is over {MAX_SOURCE_LENGTH} characters: move the detail into basis")
-    if (
-        not isinstance(routes_source, dict)
-        or not routes_source.get("name")
-        or not _is_year(routes_source.get("year"))
-    ):
-        out.append("routes_source needs a name and a year")
-    if not re.fullmatch(r"[RIASEC]{2,3}", str(c["riasec"])) or len(set(str(c["riasec"]))) != len(
-        str(c["riasec"])
-    ):
-        out.append("riasec must be 2 or 3 different letters of RIASEC")
-    if not re.fullmatch(r"\d{4}", str(c["soc2020"])):
-        out.append("soc2020 must be a 4-digit unit group")
-    for other in c["related"]:
-        if other not in ids:
-            out.append(f"related career {other!r} is not in the catalogue")
-        elif other == c["id"]:
-            out.append("a career cannot be related to itself")
-    return out
+def _read_careers(
+    directory: Path, subjects: dict[str, dict[str, Any]], reference: Reference, problems: list[str]
+) -> list[schema.CareerRecord]:
+    """Every career record of ``careers/*.yml`` that passes the rules of careers_catalog/schema.py; each
+    problem is added to ``problems`` as ``file:line: ...``."""
+    careers: list[schema.CareerRecord] = []
+    raw: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (file, record as read, with its lines)
+    for path in sorted(directory.glob("*.yml")):
+        records, unreadable = schema.read_records(path)
+        problems.extend(unreadable)
+        for record in records:
+            career, shape = schema.check_shape(record, path.name)
+            problems.extend(shape)
+            if career is None:
+                continue
+            where = f"{path.name}:{record[schema.LINE]}"
+            if career.id in raw:
+                problems.append(f"{where}: id {career.id!r} is used twice (also in {raw[career.id][0]})")
+                continue
+            raw[career.id] = (path.name, record)
+            careers.append(career)
+            for loc, problem in schema.check_facts(career, subjects, reference):
+                problems.append(f"{path.name}:{schema.line_of(record, loc)}: {career.id}: {problem}")
+    for career_id, found in schema.name_problems(careers).items():
+        name, record = raw[career_id]
+        problems.extend(f"{name}:{schema.line_of(record, loc)}: {career_id}: {p}" for loc, p in found)
+    return careers
 
 
 def _role_model_problems(r: dict[str, Any], ids: set[str]) -> list[str]:
@@ -280,8 +217,8 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
     subjects, careers = data.subjects, data.careers
     with session_factory(engine).begin() as session:
         subject_ids = _upsert_subjects(session, subjects)
-        skill_ids = _skill_ids(session, {s for c in careers for s in c["skills"]})
-        wanted = {c["id"] for c in careers}
+        skill_ids = _skill_ids(session, {s for c in careers for s in c.skills})
+        wanted = {c.id for c in careers}
         # Children are rebuilt from the files on every load; careers themselves are updated in place
         # so that rows elsewhere (opportunities, analytics) that point at a career id stay valid.
         for child in (
@@ -301,11 +238,11 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
         if stale:
             session.execute(delete(Career).where(Career.id.in_(stale)))
         for record in careers:
-            _upsert_career(session, record, subject_ids, skill_ids)
+            _upsert_career(session, record, subject_ids, skill_ids, data.reference)
         session.flush()
         for record in careers:
-            for position, other in enumerate(dict.fromkeys(record["related"])):
-                session.add(RelatedCareer(career_id=record["id"], related_id=other, position=position))
+            for position, other in enumerate(dict.fromkeys(record.related)):
+                session.add(RelatedCareer(career_id=record.id, related_id=other, position=position))
         for position, person in enumerate(data.role_models):
             session.add(
                 RoleModel(
@@ -371,64 +308,74 @@ def _skill_ids(session: Session, names: set[str]) -> dict[str, int]:
 
 
 def _upsert_career(
-    session: Session, r: dict[str, Any], subject_ids: dict[str, int], skill_ids: dict[str, int]
+    session: Session,
+    r: schema.CareerRecord,
+    subject_ids: dict[str, int],
+    skill_ids: dict[str, int],
+    reference: Reference,
 ) -> None:
-    career = session.get(Career, r["id"]) or Career(id=r["id"])
-    career.title = r["title"].strip()
-    career.sector = r["sector"]
-    career.summary = r["summary"].strip()
-    career.day_to_day = r["day_to_day"].strip()
-    career.tasks = [str(t) for t in r["tasks"]]
-    career.outlook = r["outlook"].strip()
-    career.soc2020 = str(r["soc2020"])
-    career.onet = r.get("onet")
-    career.routes_source = r["routes_source"]["name"]
-    career.routes_year = r["routes_source"]["year"]
-    career.aliases = [CareerAlias(alias=a.strip()) for a in dict.fromkeys(r["aliases"]) if a.strip()]
-    subjects = {s["subject"]: s for s in r["subjects"]}  # one row per subject
+    career = session.get(Career, r.id) or Career(id=r.id)
+    career.title = r.title
+    career.sector = r.sector
+    career.summary = r.summary
+    career.day_to_day = r.day_to_day
+    career.tasks = list(r.tasks)
+    career.outlook = r.outlook
+    career.soc2020 = r.soc2020
+    career.onet = r.onet
+    career.routes_source = r.routes_source.name
+    career.routes_year = r.routes_source.year
+    career.aliases = [CareerAlias(alias=a) for a in dict.fromkeys(r.aliases)]
+    subjects = {s.subject: s for s in r.subjects}  # one row per subject
     career.subjects = [
         CareerSubject(
             subject_id=subject_ids[name],
             position=position,
-            gcse="gcse" in s["levels"],
-            a_level="a_level" in s["levels"],
-            why=s["why"].strip(),
+            gcse="gcse" in s.levels,
+            a_level="a_level" in s.levels,
+            vocational="vocational" in s.levels,
+            why=s.why,
         )
         for position, (name, s) in enumerate(subjects.items())
     ]
     career.routes = [
         EntryRoute(
             position=position,
-            kind=route["type"],
-            level=route.get("level"),
-            qualification=route["qualification"].strip(),
-            note=_text_or_none(route.get("note")),
+            kind=route.type,
+            level=route.level,
+            qualification=route.qualification,
+            note=route.note,
         )
-        for position, route in enumerate(r["routes"])
+        for position, route in enumerate(r.routes)
     ]
     career.skills = [
         CareerSkill(skill_id=skill_ids[name], position=position)
-        for position, name in enumerate(dict.fromkeys(r["skills"]))
+        for position, name in enumerate(dict.fromkeys(r.skills))
     ]
-    pay, hours = r["pay"], r["hours"]
-    career.pay = PayFigure(
-        starter=pay["starter"],
-        experienced=pay["experienced"],
-        source=pay["source"],
-        year=pay["year"],
-        url=pay.get("url"),
-        basis=_text_or_none(pay.get("basis")),
-        note=_text_or_none(pay.get("note")),
+    pay = career_pay(r.soc2020, r.pay_scale, r.pay_note, reference)
+    career.pay = (
+        None
+        if pay is None
+        else PayFigure(
+            measure=pay.measure,
+            low=pay.low,
+            median=pay.median,
+            high=pay.high,
+            source=pay.source,
+            year=pay.year,
+            basis=pay.basis,
+            note=pay.note,
+        )
     )
+    hours = career_hours(r.soc2020, reference)
     career.hours = HoursFigure(
-        min_hours=hours["min"],
-        max_hours=hours["max"],
-        pattern=hours.get("pattern"),
-        source=hours["source"],
-        year=hours["year"],
-        basis=_text_or_none(hours.get("basis")),
+        weekly=hours.weekly if hours else None,
+        pattern=r.hours_pattern,
+        source=hours.source if hours else None,
+        year=hours.year if hours else None,
+        basis=hours.basis if hours else None,
     )
-    career.interests = [CareerInterest(code=code, rank=rank) for rank, code in enumerate(r["riasec"], 1)]
+    career.interests = [CareerInterest(code=code, rank=rank) for rank, code in enumerate(r.riasec, 1)]
     session.add(career)
 
 

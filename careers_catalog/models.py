@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, declarative_base, relationship
 Base = declarative_base()
 
 # Bump when a table changes shape: the loader then rebuilds the catalogue tables from the data files.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 def _career_fk() -> Column:
@@ -119,6 +119,7 @@ class CareerSubject(Base):
     position: Mapped[int] = Column(Integer, nullable=False)
     gcse: Mapped[bool] = Column(Boolean, nullable=False)
     a_level: Mapped[bool] = Column(Boolean, nullable=False)
+    vocational: Mapped[bool] = Column(Boolean, nullable=False, default=False)  # a BTEC, Cambridge National...
     why: Mapped[str] = Column(Text, nullable=False)
     subject: Mapped[Subject] = relationship("Subject", lazy="joined")
 
@@ -156,7 +157,8 @@ class CareerSkill(Base):
 
 
 class PayFigure(Base):
-    """Yearly pay in pounds, starter and experienced, from a named public source."""
+    """Yearly pay in pounds from a named public source; ``measure`` says how to read the figures
+    (careers_catalog/pay.py)."""
 
     __tablename__ = "pay_figures"
 
@@ -164,8 +166,10 @@ class PayFigure(Base):
     career_id: Mapped[str] = Column(
         String(80), ForeignKey("careers.id", ondelete="CASCADE"), nullable=False, unique=True
     )
-    starter: Mapped[int] = Column(Integer, nullable=False)
-    experienced: Mapped[int] = Column(Integer, nullable=False)
+    measure: Mapped[str] = Column(String(20), nullable=False)
+    low: Mapped[int | None] = Column(Integer)
+    median: Mapped[int | None] = Column(Integer)
+    high: Mapped[int | None] = Column(Integer)
     source: Mapped[str] = Column(String(300), nullable=False)
     year: Mapped[int] = Column(Integer, nullable=False)
     url: Mapped[str | None] = Column(String(500))
@@ -182,11 +186,11 @@ class HoursFigure(Base):
     career_id: Mapped[str] = Column(
         String(80), ForeignKey("careers.id", ondelete="CASCADE"), nullable=False, unique=True
     )
-    min_hours: Mapped[float] = Column(Float, nullable=False)
-    max_hours: Mapped[float] = Column(Float, nullable=False)
+    # None where the source publishes no figure (the armed forces); the pattern is always known.
+    weekly: Mapped[float | None] = Column(Float)
     pattern: Mapped[str | None] = Column(Text)
-    source: Mapped[str] = Column(String(300), nullable=False)
-    year: Mapped[int] = Column(Integer, nullable=False)
+    source: Mapped[str | None] = Column(String(300))
+    year: Mapped[int | None] = Column(Integer)
     basis: Mapped[str | None] = Column(Text)
 
 

@@ -23,14 +23,31 @@ def test_overview_describes_the_job_and_offers_next_questions():
     assert slots["careers_viewed"] == ["software-developer"]
 
 
-def test_pay_gives_starter_and_experienced_figures_with_source_and_year(catalog: Catalog):
+def test_pay_gives_the_middle_half_and_median_with_source_and_year(catalog: Catalog):
     messages, _ = run(
         ActionCareerInfo(), tracker("how much does a web developer earn", "ask_pay", career("web developer"))
     )
     text = messages[0]["text"]
     pay = catalog.profile("web-developer").pay
-    assert f"£{pay.starter:,}" in text and f"£{pay.experienced:,}" in text
-    assert pay.source in text and str(pay.year) in text and "about" in text
+    assert pay.measure == "middle-half"
+    assert f"earn between £{pay.low:,} and £{pay.high:,}" in text and f"£{pay.median:,}" in text
+    assert "Annual Survey of Hours and Earnings" in text and "2025" in text
+    assert "New starters usually start near the lower end" in text
+
+
+def test_pay_on_a_national_scale_says_where_people_start(catalog: Catalog):
+    messages, _ = run(ActionCareerInfo(), tracker("what do nurses get paid", "ask_pay", career("nurse")))
+    text = messages[0]["text"]
+    assert "start on about £31,049 a year, and can rise to £37,796" in text
+    assert "NHS Agenda for Change pay scales 2025/26" in text
+
+
+def test_pay_says_so_when_no_reliable_figure_is_published(catalog: Catalog):
+    messages, _ = run(
+        ActionCareerInfo(), tracker("how much do footballers earn", "ask_pay", career("footballer"))
+    )
+    assert catalog.profile("professional-footballer").pay is None
+    assert "I don't have a reliable pay figure" in messages[0]["text"]
 
 
 def test_follow_up_question_keeps_the_career_in_context():
@@ -128,7 +145,7 @@ def test_the_web_widget_gets_the_overview_as_a_career_card_with_pay_and_buttons(
     card = messages[0]["custom"]["card"]
     assert card["title"] == "Plumber" and card["id"] == "plumber"
     assert card["summary"].endswith(".") and "\n" not in card["summary"]
-    assert card["pay"].startswith("Pay: about £") and "(Source:" in card["pay"]
+    assert card["pay"].startswith("Pay: £31,656 to £45,451 (the middle half") and "(Source:" in card["pay"]
     assert messages[0]["custom"]["text"]  # what the job is like day to day, under the card
     assert [b["title"] for b in messages[0]["custom"]["buttons"]][0] == "Pay"
     assert slots["career"] == "plumber"

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from careers_catalog import CareerProfile
-from careers_catalog.catalog import CareerRef, Hours, RolePerson, Route
+from careers_catalog.catalog import CareerRef, RolePerson, Route
 from careers_catalog.discovery import Suggestion
 from careers_catalog.opportunity_models import KINDS
 from careers_catalog.opportunity_search import RADII_KM, Found, SearchResult
@@ -111,21 +111,52 @@ def _overview(p: CareerProfile) -> str:
 
 
 def _pay(p: CareerProfile) -> str:
-    text = (
-        f"Pay for {name_of(p)}: about {pounds(p.pay.starter)} a year when starting out, rising to about "
-        f"{pounds(p.pay.experienced)} with experience. {cite(p.pay.source, p.pay.year)}"
-    )
-    if p.pay.note:
-        text += f" {p.pay.note}"
-    if p.pay.year <= 2020:
-        text += " Pay has gone up since then in many jobs, so check a few current job adverts too."
+    pay, name = p.pay, name_of(p)
+    if pay is None:
+        return (
+            f"I don't have a reliable pay figure for {name}: the official survey publishes none for this "
+            "group of jobs, often because many people in it are self-employed or pay varies too much. Job "
+            "adverts near you are the best guide."
+        )
+    if pay.measure == "middle-half":
+        text = (
+            f"Pay for {name}: half of the people working full time in the job earn between "
+            f"{pounds(pay.low)} and {pounds(pay.high)} a year; the middle figure is {pounds(pay.median)}. "
+            "New starters usually start near the lower end."
+        )
+    elif pay.measure == "median":
+        text = (
+            f"Pay for {name}: people working full time in the job earn about {pounds(pay.median)} a year in "
+            "the middle (half earn more, half less). New starters usually earn less."
+        )
+    elif pay.measure == "scale":
+        text = (
+            f"Pay for {name}: you would start on about {pounds(pay.low)} a year, and can rise to "
+            f"{pounds(pay.high)} on the national pay scale."
+        )
+    else:
+        text = f"Pay for {name}: you would start on about {pounds(pay.low)} a year, rising with experience."
+    text += f" {cite(pay.source, pay.year)}"
+    if pay.note:
+        text += f" {pay.note}"
     return text + " Pay also varies by employer and by where in the UK you work."
+
+
+def pay_line(p: CareerProfile) -> str:
+    """Pay in a few words with its source, or that there is no reliable figure."""
+    if p.pay is None:
+        return "no reliable figure published"
+    return f"{p.pay.short()} {cite(p.pay.source, p.pay.year)}"
 
 
 def _subjects(p: CareerProfile) -> str:
     lines = [f"Subjects that help to become {name_of(p)}:"]
     for s in p.subjects:
-        levels = " and ".join(x for x, on in (("GCSE", s.gcse), ("A level", s.a_level)) if on)
+        levels = " and ".join(
+            x
+            for x, on in (("GCSE", s.gcse), ("A level", s.a_level), ("vocational course", s.vocational))
+            if on
+        )
         lines.append(f"{BULLET} {s.subject} ({levels}): {s.why}")
     lines.append("Good GCSEs in English and maths keep the most routes open.")
     return "\n".join(lines)
@@ -167,20 +198,19 @@ def _skills(p: CareerProfile) -> str:
     return "\n".join([f"What helps you do well as {name_of(p)}:"] + [f"{BULLET} {s}" for s in p.skills])
 
 
-def _hours_span(h: Hours, joiner: str = " to ") -> str:
-    """'37 to 40', or '37' when the range is one figure."""
-    return (
-        f"{_num(h.min_hours)}{joiner}{_num(h.max_hours)}" if h.min_hours != h.max_hours else _num(h.min_hours)
-    )
-
-
 def _hours(p: CareerProfile) -> str:
-    text = f"As {name_of(p)} you'd usually work about {_hours_span(p.hours)} hours a week."
     h = p.hours
+    if h.weekly is not None:
+        text = (
+            f"People working full time as {name_of(p)} are usually paid for about {_num(round(h.weekly))} "
+            f"hours a week. {cite(h.source, h.year)}"
+        )
+    else:
+        text = f"There is no published figure for the weekly hours of {name_of(p)}."
     if h.pattern:
         pattern = h.pattern.rstrip(".")
         text += f" Typical pattern: {pattern[:1].lower()}{pattern[1:]}."
-    return f"{text} {cite(h.source, h.year)}"
+    return text
 
 
 def _num(x: float) -> str:
@@ -218,10 +248,7 @@ def facet_message(profile: CareerProfile, facet: str) -> dict[str, Any]:
 def career_card_message(p: CareerProfile) -> dict[str, Any]:
     """The overview as a career card, for clients that show cards (the web widget): title, one-line
     summary and pay on the card, what the job is like day to day under it, and the overview's buttons."""
-    pay = (
-        f"Pay: about {pounds(p.pay.starter)} starting, about {pounds(p.pay.experienced)} with experience "
-        f"{cite(p.pay.source, p.pay.year)}"
-    )
+    pay = f"Pay: {pay_line(p)}"
     card = {"id": p.id, "title": p.title, "summary": first_sentence(p.summary) + ".", "pay": pay}
     return {"json_message": {"card": card, "text": p.day_to_day, "buttons": facet_buttons(p, "overview")}}
 
@@ -269,14 +296,10 @@ def compare_message(a: CareerProfile, b: CareerProfile) -> dict[str, Any]:
     def row(label: str, left: str, right: str) -> str:
         return f"{label}\n{BULLET} {a.title}: {left}\n{BULLET} {b.title}: {right}"
 
-    def pay(p: CareerProfile) -> str:
-        return (
-            f"{pounds(p.pay.starter)} starting, {pounds(p.pay.experienced)} experienced "
-            f"{cite(p.pay.source, p.pay.year)}"
-        )
-
     def hours(p: CareerProfile) -> str:
-        return f"{_hours_span(p.hours, '-')} hours a week"
+        if p.hours.weekly is None:
+            return p.hours.pattern or "varies"
+        return f"about {_num(round(p.hours.weekly))} hours a week"
 
     def subjects(p: CareerProfile) -> str:
         return ", ".join(s.subject for s in p.subjects[:3]) or "any"
@@ -284,7 +307,7 @@ def compare_message(a: CareerProfile, b: CareerProfile) -> dict[str, Any]:
     text = "\n\n".join(
         [
             f"{a.title} and {b.title}, side by side:",
-            row("Pay", pay(a), pay(b)),
+            row("Pay", pay_line(a), pay_line(b)),
             row("Hours", hours(a), hours(b)),
             row("Routes in", _route_kinds(a), _route_kinds(b)),
             row("Subjects that help", subjects(a), subjects(b)),
