@@ -1,15 +1,18 @@
-"""Command line: ``python -m careers_catalog load | search QUERY | show ID | export-nlu DIR |
+"""Command line: ``python -m careers_catalog load | audit | search QUERY | show ID | export-nlu DIR |
 import-opportunities FILE.csv``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from careers_catalog import audit, settings
 from careers_catalog.catalog import Catalog
-from careers_catalog.db import make_engine
-from careers_catalog.loader import CatalogDataError, load_catalog
+from careers_catalog.db import make_engine, session_factory
+from careers_catalog.loader import CatalogDataError, load_catalog, read_data
+from careers_catalog.models import CatalogMeta
 from careers_catalog.nlu_export import write_nlu
 from careers_catalog.opportunity_import import import_opportunities_csv
 
@@ -20,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     load = commands.add_parser("load", help="build or update the database from the data files")
     load.add_argument("--force", action="store_true", help="reload even if the files are unchanged")
+    audit_command = commands.add_parser(
+        "audit",
+        help="how current the facts are, pay that moved, NCS titles unmatched, what the last load changed",
+    )
+    audit_command.add_argument("--data-dir", type=Path, default=settings.DATA_DIR, help=argparse.SUPPRESS)
     search = commands.add_parser("search", help="find careers by name, alias or misspelling")
     search.add_argument("query", nargs="+")
     show = commands.add_parser("show", help="print one career's profile")
@@ -41,6 +49,17 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         state = "loaded" if result.changed else "unchanged"
         print(f"catalogue {state}: {result.careers} careers, {result.subjects} subjects")
+        return 0
+    if args.command == "audit":
+        try:
+            data = read_data(args.data_dir)
+        except CatalogDataError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        with session_factory(engine)() as session:
+            snaps = [session.get(CatalogMeta, k) for k in (audit.PREVIOUS_SNAPSHOT_KEY, audit.SNAPSHOT_KEY)]
+        before, after = (json.loads(m.value) if m else None for m in snaps)
+        print(audit.report(data, before, after))
         return 0
     if args.command == "import-opportunities":
         try:

@@ -268,7 +268,18 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
             replace_opportunities(session, rows, f"data:{name}")
         replace_national_programmes(session, data.national_programmes)
         session.merge(CatalogMeta(key="data_hash", value=digest))
+        _keep_snapshots(session, data)
     return LoadResult(careers=len(careers), subjects=len(subjects), changed=True)
+
+
+def _keep_snapshots(session: Session, data: CatalogData) -> None:
+    """Keep what this load holds and what the load before it held, for the audit's "what changed"."""
+    from careers_catalog import audit  # audit reads loader's CatalogData
+
+    current = session.get(CatalogMeta, audit.SNAPSHOT_KEY)
+    if current is not None:
+        session.merge(CatalogMeta(key=audit.PREVIOUS_SNAPSHOT_KEY, value=current.value))
+    session.merge(CatalogMeta(key=audit.SNAPSHOT_KEY, value=audit.dumps(audit.snapshot(data))))
 
 
 def _rebuild_if_schema_changed(engine: Engine) -> None:

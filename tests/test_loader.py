@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -252,3 +254,31 @@ def test_role_models_are_loaded_and_checked(database_url: str, data_dir: Path):
     assert "Test Person: career 'astronaut' is not in the catalogue" in problems
     assert "tags must come from" in problems and "exactly one of woman and man" in problems
     assert Catalog(engine).role_models()[0].career.id == "test-pilot"  # the bad file changed nothing
+
+
+def test_the_audit_reports_sources_coverage_and_what_the_last_load_changed(tmp_path: Path, data_dir: Path):
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    load_catalog(make_engine(url), data_dir)
+    path = data_dir / "careers" / "sample.yml"
+    path.write_text(path.read_text().replace('soc2020: "3511"', 'soc2020: "2134"'))
+    load_catalog(make_engine(url), data_dir)
+    command = [
+        sys.executable,
+        "-m",
+        "careers_catalog",
+        "--database-url",
+        url,
+        "audit",
+        "--data-dir",
+        str(data_dir),
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    report = out.stdout
+    assert "Catalogue audit: 2 careers" in report
+    assert "   2  ONS Annual Survey of Hours and Earnings (provisional), 2025" in report
+    assert "Routes sources dated 2023 or later: 2 of 2" in report
+    assert "National Careers Service titles answered: 0 of 856 (0.0%)" in report  # made-up careers
+    assert "  Kitchen porter\n" in report  # among the titles still unmatched
+    assert "pay changed: Test pilot (test-pilot): ['median', 61511, 82746, None" in report
+    assert "-> ['middle-half', 42289, 56914, 75794" in report

@@ -18,6 +18,9 @@ HELP_TEXT = (
     "which subjects help, or how to get in. You could try one of these:"
 )
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these careers?"
+# A message the NLU did not understand is offered careers only when one comes this close: with hundreds of
+# careers, some name is always faintly like any sentence ("purple monkey dishwasher", "pot washer").
+DID_YOU_MEAN_SCORE = 70.0
 
 
 class ActionFallback(Action):
@@ -38,7 +41,11 @@ class ActionFallback(Action):
         if match and match.strong:
             facet = tracker.get_slot("pending_facet") or "overview"
             return show_facet(dispatcher, tracker, match.career_id, facet)
-        close = career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else []
+        close = [
+            m
+            for m in (career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else [])
+            if m.score >= DID_YOU_MEAN_SCORE
+        ]
         buttons = (
             messages.career_buttons(close)
             if close
