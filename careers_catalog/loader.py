@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from careers_catalog import schema, settings
-from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, CatalogDataError
+from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, SECTORS, CatalogDataError
 from careers_catalog.db import drop_catalog_tables, session_factory
 from careers_catalog.models import (
     SCHEMA_VERSION,
@@ -164,6 +164,10 @@ def _read_careers(
                 continue
             raw[career.id] = (path.name, record)
             careers.append(career)
+            if path.stem in SECTORS and career.sector != path.stem:
+                problems.append(
+                    f"{where}: {career.id}: a {career.sector} career belongs in {career.sector}.yml"
+                )
             for loc, problem in schema.check_facts(career, subjects, reference):
                 problems.append(f"{path.name}:{schema.line_of(record, loc)}: {career.id}: {problem}")
     for career_id, found in schema.name_problems(careers).items():
