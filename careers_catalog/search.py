@@ -60,7 +60,8 @@ class NameIndex:
             return []
         core = " ".join(w for w in text.split() if w not in FILLER_WORDS) or text
         candidates = {text, core, " ".join(singular(w) for w in core.split())}
-        exact = [m for c in candidates for m in self._exact(c)]
+        # The whole query named exactly comes first ("information scientist" before its core "scientist").
+        exact = self._exact(text) or [m for c in candidates for m in self._exact(c)]
         if exact:
             return _best_per_career(exact)[:limit]
         found: list[CareerMatch] = []
@@ -94,7 +95,10 @@ class NameIndex:
         for size in range(min(4, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
                 gram = tokens[start : start + size]
-                if any(used[start : start + size]) or gram[0] in FILLER_WORDS or gram[-1] in FILLER_WORDS:
+                # A lone filler word is never a name ("is it any good" is not IT), but a longer name may
+                # start or end with one ("careers adviser").
+                edge = gram[0] in FILLER_WORDS or gram[-1] in FILLER_WORDS
+                if any(used[start : start + size]) or (edge and size == 1):
                     continue
                 phrase = " ".join(gram)
                 hits = self._exact(phrase) or self._exact(" ".join(singular(w) for w in gram))

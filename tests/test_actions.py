@@ -50,6 +50,22 @@ def test_pay_says_so_when_no_reliable_figure_is_published(catalog: Catalog):
     assert "I don't have a reliable pay figure" in messages[0]["text"]
 
 
+def test_the_whole_name_typed_wins_over_the_part_the_nlu_tagged():
+    text = "what does a landscape architect do"
+    part = [{"entity": "career", "value": "architect", "start": 22, "end": 31}]  # "architect" alone
+    _, slots = run(ActionCareerInfo(), tracker(text, "ask_career_overview", part))
+    assert slots["career"] == "landscape-architect"
+    # A synonym may have turned the part into another career's id: the typed words still decide.
+    text = "how much does a visual merchandiser earn"
+    part = [{"entity": "career", "value": "retail-merchandiser", "start": 23, "end": 35}]
+    _, slots = run(ActionCareerInfo(), tracker(text, "ask_pay", part))
+    assert slots["career"] == "visual-merchandiser"
+    # Two careers named: each entity is its own career, not the longer name of the other.
+    text = "nurse or paramedic"
+    _, slots = run(ActionCareerInfo(), tracker(text, "ask_career_overview", career("nurse")))
+    assert slots["career"] == "nurse"
+
+
 def test_follow_up_question_keeps_the_career_in_context():
     messages, slots = run(
         ActionCareerInfo(),

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from careers_catalog import CareerMatch, Catalog
 from careers_catalog.discovery import SubjectIndex
 from careers_catalog.plan import MAX_PLAN_CAREERS
-from careers_catalog.text import words
+from careers_catalog.text import normalize, words
 
 
 @lru_cache(maxsize=1)
@@ -42,21 +42,39 @@ class CareerMention:
 def mentioned_career(tracker: Tracker) -> CareerMention:
     """The career named in the latest message (entity first, then the text), without context."""
     cat = catalog()
-    values = [
-        str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == "career"
-    ]
-    for value in values:
+    text = tracker.latest_message.get("text") or ""
+    entities = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "career"]
+    values = [str(e.get("value")) for e in entities]
+    in_text = cat.find_in_text(text) if not text.startswith("/") else None
+    for entity, value in zip(entities, values, strict=True):
         match = cat.resolve(value)
         if match:
+            # The NLU may tag part of a longer name ("architect" of "landscape architect"), and its
+            # synonyms turn that part into a career's id: the whole name, written out in the message, is
+            # what the student meant.
+            typed = _typed(text, entity) or value
+            longer = (
+                in_text is not None
+                and in_text.score == 100.0
+                and in_text.career_id != match.career_id
+                and normalize(typed) in in_text.matched
+            )
+            if longer:
+                return CareerMention(career=in_text, named=in_text.matched)
             return CareerMention(career=match, named=value)
-    text = tracker.latest_message.get("text") or ""
-    if not text.startswith("/"):
-        match = cat.find_in_text(text)
-        if match and match.strong:
-            return CareerMention(career=match, named=match.matched)
+    if in_text and in_text.strong:
+        return CareerMention(career=in_text, named=in_text.matched)
     if values:
         return CareerMention(suggestions=cat.search(values[0], limit=4), named=values[0])
     return CareerMention()
+
+
+def _typed(text: str, entity: dict) -> str | None:
+    """The words of the message an entity was read from, when the NLU says where they are."""
+    start, end = entity.get("start"), entity.get("end")
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+        return text[start:end]
+    return None
 
 
 # Words that can stand beside a career name in a reply that is only the name ("a plumber pls").
