@@ -36,6 +36,7 @@ def test_the_short_benchmark_run_reports_every_figure_and_loses_nothing(tmp_path
     figures = report["benchmarks"]
 
     assert figures["nlu"]["holdout"]["intent_macro_f1"] > 0.8
+    assert figures["ncs_answers"]["titles_asked"] == 100 and figures["ncs_answers"]["answered_share"] > 0.9
     assert figures["safeguarding"]["tuned_assistant"]["recall"] == 1.0
     serve = figures["serve"]
     assert set(serve["p95_ratio_ours_to_bare"]) == {"1_students", "8_students", "32_students"}
