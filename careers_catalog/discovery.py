@@ -189,13 +189,16 @@ def suggest_careers(
     sector: str | None = None,
     limit: int = 6,
     text_scores: Mapping[str, float] | None = None,
+    subject_text: Mapping[str, float] | None = None,
 ) -> list[Suggestion]:
     """The careers that best fit a student's subjects and interest scores, with a mix of sectors.
 
     With subjects, careers linked to more of them come first, then those where the subject matters most
     (earlier in the career's list). With interest scores, the RIASEC fit decides, and subjects add to it.
     ``text_scores`` (from :class:`CareerTextIndex`) add how closely a career matches what the student
-    said they do and like.
+    said they do and like; ``subject_text``, how much a career's own description is about the subjects
+    named, which tells apart the many careers that list a subject first (an actuary's day is about maths,
+    an estimator's only uses it).
     Without a sector filter, tech careers that fit are always in the list: the students who would never
     think of them are the ones this assistant is for.
     """
@@ -213,13 +216,14 @@ def suggest_careers(
         )
         coverage = len(matched) / len(wanted) if wanted else 0.0
         said = (text_scores or {}).get(career.id, 0.0)
+        about = 0.15 * (subject_text or {}).get(career.id, 0.0) if matched else 0.0
         if scores or said:
             fit = interest_fit(career.riasec, scores) if scores else 0.0
-            score = 0.6 * fit + said + 0.3 * coverage + 0.1 * subject_fit / max(1, len(wanted))
+            score = 0.6 * fit + said + 0.3 * coverage + 0.1 * subject_fit / max(1, len(wanted)) + about
         elif wanted:
             if not matched:
                 continue
-            score = coverage + 0.2 * subject_fit / len(wanted)
+            score = coverage + 0.2 * subject_fit / len(wanted) + about
         else:
             continue
         reasons = _reasons(career, matched, scores, interests, said)
@@ -246,9 +250,18 @@ def suggest_for_message(
     """Careers for a typed message: the subjects it names and what it says the student likes. What they
     say they do ("fixing up cars with my uncle") is matched against career descriptions only when no
     subject is named, as the subject links rank better than the words around them."""
-    said = CareerTextIndex.of(careers).scores(text) if not subjects else {}
+    index = CareerTextIndex.of(careers)
+    said = index.scores(text) if not subjects else {}
+    about = index.scores(" ".join(subjects)) if subjects else {}
     return suggest_careers(
-        careers, interests, subjects, interests.from_text(text), sector, limit, text_scores=said
+        careers,
+        interests,
+        subjects,
+        interests.from_text(text),
+        sector,
+        limit,
+        text_scores=said,
+        subject_text=about,
     )
 
 

@@ -31,7 +31,11 @@ def _sender() -> str:
 @pytest.mark.parametrize(
     ("message", "opening", "one_of"),
     [
-        ("what jobs can I get with maths", "Careers where Maths really helps", ["Actuary", "Data analyst"]),
+        (
+            "what jobs can I get with maths",
+            "Careers where Maths really helps",
+            ["Actuary", "Data analyst", "Data scientist", "Statistician", "Operational researcher"],
+        ),
         (
             "I'm into art, are there tech jobs for creative people?",
             "Tech careers where Art and Design really helps",
