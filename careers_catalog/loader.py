@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from careers_catalog import schema, settings
+from careers_catalog import audit, schema, settings
 from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, SECTORS, CatalogDataError
 from careers_catalog.db import drop_catalog_tables, session_factory
 from careers_catalog.models import (
@@ -278,8 +278,6 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
 
 def _keep_snapshots(session: Session, data: CatalogData) -> None:
     """Keep what this load holds and what the load before it held, for the audit's "what changed"."""
-    from careers_catalog import audit  # audit reads loader's CatalogData
-
     current = session.get(CatalogMeta, audit.SNAPSHOT_KEY)
     if current is not None:
         session.merge(CatalogMeta(key=audit.PREVIOUS_SNAPSHOT_KEY, value=current.value))

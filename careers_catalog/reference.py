@@ -20,17 +20,6 @@ import yaml
 FULL_TIME_HOURS = 37.5  # a week, for turning an hourly minimum into a yearly one
 _WEEKS = 52
 _ASHE_FILE = re.compile(r"ashe_(\d{4})\.csv")
-# Statuses of a standard that a student can start on now ("In development" rows that are revisions of a
-# live standard are listed by reference in REVISED_STANDARDS).
-OPEN_STANDARD = "Approved for delivery"
-REVISED_STANDARDS = frozenset(
-    """ST0001 ST0002 ST0003 ST0004 ST0006 ST0073 ST0105 ST0127 ST0135 ST0150 ST0166 ST0168 ST0177 ST0180
-    ST0182 ST0185 ST0187 ST0193 ST0214 ST0236 ST0240 ST0242 ST0245 ST0282 ST0299 ST0301 ST0307 ST0339
-    ST0341 ST0345 ST0349 ST0362 ST0363 ST0422 ST0428 ST0430 ST0431 ST0485 ST0492 ST0505 ST0516 ST0518
-    ST0535 ST0537 ST0583 ST0597 ST0632 ST0664 ST0757 ST0764 ST0767 ST0783 ST0795 ST0825 ST0868 ST0869
-    ST0915 ST0916 ST0917 ST0918 ST0922 ST0934 ST0944 ST0958 ST0964 ST0967 ST0973 ST1031 ST1297 ST1302
-    ST1378 ST1386 ST1393 ST1414 ST1458 ST1476""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -48,14 +37,13 @@ class UnitGroupPay:
 
 @dataclass(frozen=True)
 class Standard:
+    """An apprenticeship standard; ``open``: a student can start on it now (scripts/derive_reference.py)."""
+
     reference: str
     name: str
     level: int | None
     status: str
-
-    @property
-    def open(self) -> bool:
-        return self.status == OPEN_STANDARD or self.reference in REVISED_STANDARDS
+    open: bool
 
 
 @dataclass(frozen=True)
@@ -153,7 +141,9 @@ class Reference:
     @cached_property
     def standards(self) -> dict[str, Standard]:
         return {
-            r["reference"]: Standard(r["reference"], r["name"], _int(r["level"]), r["status"])
+            r["reference"]: Standard(
+                r["reference"], r["name"], _int(r["level"]), r["status"], r["open"] == "yes"
+            )
             for r in _rows(self.directory / "apprenticeship_standards.csv")
         }
 

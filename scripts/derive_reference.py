@@ -17,6 +17,16 @@ from pathlib import Path
 
 TARGET = Path(__file__).resolve().parent.parent / "careers_catalog" / "data" / "reference"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+# "In development" standards whose Skills England page is a revision of a version still approved for
+# delivery (the reference data's README lists them): open to new starts like the approved ones.
+REVISED_STANDARDS = frozenset(
+    """ST0001 ST0002 ST0003 ST0004 ST0006 ST0073 ST0105 ST0127 ST0135 ST0150 ST0166 ST0168 ST0177 ST0180
+    ST0182 ST0185 ST0187 ST0193 ST0214 ST0236 ST0240 ST0242 ST0245 ST0282 ST0299 ST0301 ST0307 ST0339
+    ST0341 ST0345 ST0349 ST0362 ST0363 ST0422 ST0428 ST0430 ST0431 ST0485 ST0492 ST0505 ST0516 ST0518
+    ST0535 ST0537 ST0583 ST0597 ST0632 ST0664 ST0757 ST0764 ST0767 ST0783 ST0795 ST0825 ST0868 ST0869
+    ST0915 ST0916 ST0917 ST0918 ST0922 ST0934 ST0944 ST0958 ST0964 ST0967 ST0973 ST1031 ST1297 ST1302
+    ST1378 ST1386 ST1393 ST1414 ST1458 ST1476""".split()
+)
 
 
 def _write(name: str, header: list[str], columns: list[str], rows: list[list[object]]) -> None:
@@ -31,6 +41,11 @@ def _write(name: str, header: list[str], columns: list[str], rows: list[list[obj
 def _read(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
+
+
+def _open(standard: dict[str, str]) -> str:
+    approved = standard["status"] == "Approved for delivery" or standard["reference"] in REVISED_STANDARDS
+    return "yes" if approved else "no"
 
 
 def main(source: Path) -> None:
@@ -67,11 +82,12 @@ def main(source: Path) -> None:
         "apprenticeship_standards.csv",
         [
             "Apprenticeship standards in England as listed by Skills England on 2 July 2026: reference,",
-            "name, level and status (a status changes month by month: check the standard's page first).",
+            "name, level and status (a status changes month by month: check the standard's page first);",
+            "open: approved for delivery, or in development as a revision of a version still approved.",
             OGL + " Source: Skills England (Department for Education), apprenticeship standards list.",
         ],
-        ["reference", "name", "level", "status"],
-        [[r["reference"], r["name"], r["level"], r["status"]] for r in standards],
+        ["reference", "name", "level", "status", "open"],
+        [[r["reference"], r["name"], r["level"], r["status"], _open(r)] for r in standards],
     )
     t_levels = _read(source / "t-levels-2025-26.csv")
     _write(
