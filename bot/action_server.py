@@ -21,6 +21,8 @@ from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot.actions import career_context
+
 DEFAULT_HOST = "127.0.0.1"
 
 
@@ -46,6 +48,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     app = create_app("bot.actions", cors_origins=[])
+    # Sanic closes a connection whose request it has not started reading within KEEP_ALIVE_TIMEOUT (5 s).
+    # Actions run one at a time, so in a burst of students a new connection can wait longer than that
+    # while others are answered, and Rasa then gets "Cannot write to closing transport" and the student
+    # an empty reply. Rasa opens a new connection for every call, so a long wait costs nothing here.
+    app.config.KEEP_ALIVE_TIMEOUT = app.config.REQUEST_TIMEOUT
+    try:  # before listening, so that /health says up only when the first answers are quick
+        career_context.warm_up()
+    except Exception:  # the catalogue unreachable now: each action says so when asked, and retries
+        logging.getLogger(__name__).exception("Could not warm up the catalogue; going on without it")
     protect(app, os.environ.get("ACTION_SERVER_TOKEN"))
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     host = os.environ.get("ACTION_HOST") or DEFAULT_HOST

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from careers_catalog import CareerMatch, Catalog
-from careers_catalog.discovery import SubjectIndex
+from careers_catalog.discovery import CareerTextIndex, SubjectIndex
 from careers_catalog.plan import MAX_PLAN_CAREERS
 from careers_catalog.text import normalize, words
 
@@ -24,6 +24,16 @@ def catalog() -> Catalog:
 def subject_index() -> SubjectIndex:
     """School subjects and their loose names, for finding subjects in messages."""
     return SubjectIndex(catalog().subject_names())
+
+
+def warm_up() -> None:
+    """Build what the first questions would otherwise build while other students wait: the catalogue's
+    name index and summaries, the text index discovery matches likes against, and the subject index
+    (with 800 careers, a second or more on a busy machine)."""
+    cat = catalog()
+    cat.find_in_text("warm up")
+    CareerTextIndex.of(cat.summaries())
+    subject_index()
 
 
 @dataclass
