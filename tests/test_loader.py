@@ -151,7 +151,8 @@ RULES = [
     ),
     pytest.param(
         ("Design and Development for Engineering and Manufacturing", "Digital Business Services"),
-        "test-pilot: 'T Level in Digital Business Services' is not a T Level",
+        "test-pilot: the Digital Business Services T Level is called Digital Data Analytics since "
+        "September 2025",
         21,
         id="T Level under a retired name",
     ),
