@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -366,28 +366,9 @@ def _upsert_career(
         for position, name in enumerate(dict.fromkeys(r.skills))
     ]
     pay = career_pay(r.soc2020, r.pay_scale, r.pay_note, reference)
-    career.pay = (
-        None
-        if pay is None
-        else PayFigure(
-            measure=pay.measure,
-            low=pay.low,
-            median=pay.median,
-            high=pay.high,
-            source=pay.source,
-            year=pay.year,
-            basis=pay.basis,
-            note=pay.note,
-        )
-    )
+    career.pay = None if pay is None else PayFigure(**asdict(pay))
     hours = career_hours(r.soc2020, reference)
-    career.hours = HoursFigure(
-        weekly=hours.weekly if hours else None,
-        pattern=r.hours_pattern,
-        source=hours.source if hours else None,
-        year=hours.year if hours else None,
-        basis=hours.basis if hours else None,
-    )
+    career.hours = HoursFigure(pattern=r.hours_pattern, **(asdict(hours) if hours else {}))
     career.interests = [CareerInterest(code=code, rank=rank) for rank, code in enumerate(r.riasec, 1)]
     session.add(career)
 

@@ -10,17 +10,15 @@ now pays a full-time adult always comes with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from careers_catalog.reference import FULL_TIME_HOURS, Reference
-
-# How the figures are to be read: "middle-half" (low = 25th, high = 75th percentile, and the median),
-# "median" (the median only), "scale" (low = where people start, high = the top), "entry" (a start only).
-MEASURES = ("middle-half", "median", "scale", "entry")
 
 
 @dataclass(frozen=True)
 class PayFacts:
+    # How the figures are to be read: "middle-half" (low = 25th, high = 75th percentile, and the median),
+    # "median" (the median only), "scale" (low = where people start, high = the top), "entry" (a start).
     measure: str
     low: int | None
     median: int | None
@@ -74,7 +72,7 @@ def career_pay(soc2020: str, pay_scale: str | None, pay_note: str | None, ref: R
             note=None,
         )
     notes = [n for n in (facts.note, pay_note, _below_living_wage(facts, ref)) if n]
-    return PayFacts(**{**facts.__dict__, "note": " ".join(notes) or None})
+    return replace(facts, note=" ".join(notes) or None)
 
 
 def _below_living_wage(facts: PayFacts, ref: Reference) -> str | None:

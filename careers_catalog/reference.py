@@ -104,18 +104,19 @@ class Reference:
 
     def unit_group_pay(self, soc2020: str) -> UnitGroupPay | None:
         """The newest ASHE figures with a median for this unit group, if any edition has one."""
-        for year in sorted(self.ashe, reverse=True):
-            group = self.ashe[year].get(soc2020)
-            if group is not None and group.median is not None:
-                return group
-        return None
+        return self._newest(soc2020, "median")
 
     def weekly_hours(self, soc2020: str) -> tuple[float, int] | None:
         """Median weekly paid hours of full-time employees in the unit group, and the edition's year."""
+        group = self._newest(soc2020, "weekly_hours")
+        return None if group is None else (group.weekly_hours, group.year)
+
+    def _newest(self, soc2020: str, figure: str) -> UnitGroupPay | None:
+        """The unit group in the newest ASHE edition that publishes ``figure`` for it."""
         for year in sorted(self.ashe, reverse=True):
             group = self.ashe[year].get(soc2020)
-            if group is not None and group.weekly_hours is not None:
-                return group.weekly_hours, year
+            if group is not None and getattr(group, figure) is not None:
+                return group
         return None
 
     @cached_property
