@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -132,15 +131,11 @@ def read_data(data_dir: Path) -> CatalogData:
 
 
 def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"{path.name}: cannot read: {exc}")
-        return []
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        problems.append(f"{path.name}: expected a list of records")
-        return []
-    return data
+    """A data file's list of records (without their line numbers); a problem reading it goes into
+    ``problems``."""
+    records, unreadable = schema.read_records(path)
+    problems.extend(unreadable)
+    return [schema.plain(record) for record in records]
 
 
 def _read_careers(
