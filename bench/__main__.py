@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench import (
+    conversations,
     dashboard,
     load,
     matching,
@@ -36,7 +37,10 @@ from bench.common import RESULTS
 
 
 def benchmarks(quick: bool) -> dict[str, Callable[[], Any]]:
+    # The blind conversations run in CI as tests (tests/test_conversations.py), so not in the short run.
+    slow = {} if quick else {"conversations": conversations.main}
     return {
+        **slow,
         "search": lambda: search.main(rounds=500 if quick else 3000),
         "matching": matching.main,
         "opportunities": lambda: opportunities.main(rounds=300 if quick else 2000),

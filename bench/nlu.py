@@ -1,47 +1,77 @@
-"""NLU quality from Rasa's own ``rasa test nlu`` reports: intent macro-F1 and entity F1 on the held-out
-messages (bench/data/nlu_holdout/, written apart from the training data), and with ``folds`` 5-fold
-cross-validation over the training data (five models trained, each tested on the fifth it did not see)."""
+"""NLU quality from Rasa's own ``rasa test nlu`` reports: intent macro-F1 and entity F1 on messages the
+model never saw, and with ``folds`` 5-fold cross-validation over the training data (five models trained,
+each tested on the fifth it did not see).
+
+Three sets of unseen messages: the older held-out set (bench/data/nlu_holdout/) and the blind set of
+issue J (bench/data/nlu_blind/), written by a helper who never saw the training data, in two parts: a
+tuning part that may be read while improving the assistant, and a sealed part that must not be. Only
+the sealed part's totals are reported (no per-intent figures, no list of misread messages), so that
+reading this report does not tune on it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.common import RASA, RESULTS, ROOT, bench_env, report
+from bot.safeguarding import RISK_INTENT
 
 MODEL = ROOT / "models" / "careers.tar.gz"
 HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout"
+BLIND = ROOT / "bench" / "data" / "nlu_blind"
+# Issue J's targets, printed beside the figures.
+TARGETS = {"intent_macro_f1": 0.93, "entity_macro_f1": 0.90, "cross_validation_intent_macro_f1": 0.90}
+AVERAGES = ("macro avg", "weighted avg", "micro avg", "accuracy")
 
 
-def _scores(reports: Path) -> dict[str, Any]:
-    """The figures from a folder of ``rasa test nlu`` reports."""
+def _scores(reports: Path, sealed: bool = False) -> dict[str, Any]:
+    """The figures from a folder of ``rasa test nlu`` reports (totals only for a sealed set)."""
     intents = json.loads((reports / "intent_report.json").read_text())
     entities = json.loads((reports / "DIETClassifier_report.json").read_text())
-    answers = json.loads((reports / "response_selection_report.json").read_text())
-    weakest = sorted(
-        (
-            (name, round(v["f1-score"], 3))
-            for name, v in intents.items()
-            if isinstance(v, dict)
-            and "support" in v
-            and name not in ("macro avg", "weighted avg", "micro avg")
-        ),
-        key=lambda item: item[1],
-    )[:5]
-    return {
+    answers_file = reports / "response_selection_report.json"  # only for sets naming the FAQ answers
+    figures = {
         "examples": intents["macro avg"]["support"],
         "intent_macro_f1": round(intents["macro avg"]["f1-score"], 4),
         "intent_accuracy": round(intents.get("accuracy", 0.0), 4),
         "entity_macro_f1": round(entities["macro avg"]["f1-score"], 4),
+        "entity_micro_f1": round(entities.get("micro avg", {}).get("f1-score", 0.0), 4),
         "entity_career_f1": round(entities.get("career", {}).get("f1-score", 0.0), 4),
-        "entity_subject_f1": round(entities.get("subject", {}).get("f1-score", 0.0), 4),
-        # Which FAQ answer (confidence/*, education/*) the ResponseSelector picks.
-        "faq_answer_macro_f1": round(answers["macro avg"]["f1-score"], 4),
-        "weakest_intents": weakest,
+    }
+    if answers_file.exists():  # which FAQ answer (confidence/*, education/*) the ResponseSelector picks
+        answers = json.loads(answers_file.read_text())
+        figures["faq_answer_macro_f1"] = round(answers["macro avg"]["f1-score"], 4)
+    figures.update(_safeguarding(intents))
+    if not sealed:
+        figures["entity_subject_f1"] = round(entities.get("subject", {}).get("f1-score", 0.0), 4)
+        figures["weakest_intents"] = sorted(
+            (
+                (name, round(v["f1-score"], 3))
+                for name, v in intents.items()
+                if isinstance(v, dict) and "support" in v and name not in AVERAGES
+            ),
+            key=lambda item: item[1],
+        )[:5]
+    return figures
+
+
+def _safeguarding(intents: dict[str, Any]) -> dict[str, float]:
+    """Risk messages caught, and ordinary messages answered with the safeguarding signposting (false
+    alarms), from the risk intent's precision and recall."""
+    risk = intents.get(RISK_INTENT)
+    if not risk or not risk["support"]:
+        return {}
+    caught = risk["recall"] * risk["support"]
+    alarms = caught / risk["precision"] - caught if risk["precision"] else 0.0
+    ordinary = intents["macro avg"]["support"] - risk["support"]
+    return {
+        "safeguarding_recall": round(risk["recall"], 4),
+        "safeguarding_false_alarms": round(alarms / ordinary, 4),
+        "safeguarding_messages": [int(risk["support"]), int(ordinary)],
     }
 
 
@@ -57,10 +87,25 @@ def _rasa_test_nlu(out: Path, *args: str) -> float:
     return round(time.monotonic() - started, 1)
 
 
+def unseen(name: str, messages: Path, sealed: bool = False) -> dict[str, Any]:
+    """The trained model's figures on one set of unseen messages. A sealed set's detailed reports (which
+    messages were misread) are deleted once its totals are read."""
+    out = RESULTS / f"nlu_{name}"
+    _rasa_test_nlu(out, "--model", str(MODEL), "--nlu", str(messages))
+    figures = _scores(out, sealed=sealed)
+    if sealed:
+        shutil.rmtree(out)
+    return figures
+
+
 def main(folds: int = 0) -> dict:
-    """The held-out figures; with ``folds`` (at least 2), cross-validation figures too."""
-    _rasa_test_nlu(RESULTS / "nlu_report", "--model", str(MODEL), "--nlu", str(HOLDOUT))
-    figures: dict[str, Any] = {"holdout": _scores(RESULTS / "nlu_report")}
+    """The figures on each unseen set; with ``folds`` (at least 2), cross-validation figures too."""
+    figures: dict[str, Any] = {
+        "holdout": unseen("holdout", HOLDOUT),
+        "blind_tuning": unseen("blind_tuning", BLIND / "tuning"),
+        "blind_sealed": unseen("blind_sealed", BLIND / "sealed", sealed=True),
+        "targets": TARGETS,
+    }
     if folds:
         out = RESULTS / "nlu_cross_validation"
         seconds = _rasa_test_nlu(
@@ -73,4 +118,10 @@ def main(folds: int = 0) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
-    main(parser.parse_args().folds)
+    parser.add_argument("--only", choices=["holdout", "blind_tuning"], help="one set, for tuning")
+    args = parser.parse_args()
+    if args.only:
+        sets = {"holdout": HOLDOUT, "blind_tuning": BLIND / "tuning"}
+        print(json.dumps(unseen(args.only, sets[args.only]), indent=2))
+    else:
+        main(args.folds)
