@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from careers_catalog.data_rules import SECTORS
 from careers_catalog.db import session_factory
 from careers_catalog.geo import Place, haversine_km
 from careers_catalog.models import CatalogMeta
@@ -73,6 +74,14 @@ def areas_in(text: str) -> set[str]:
     """The areas of work a message asks about ("something in games" -> {"digital"})."""
     said = normalize(text)
     return {area for area, pattern in _AREAS.items() if pattern.search(said)}
+
+
+def sectors_named(value: str | None) -> set[str]:
+    """The catalogue sectors a ``sector`` entity stands for: a sector's own name (from a button) or a
+    student's words for one ("tech", "the nhs")."""
+    if not value:
+        return set()
+    return {value} if value in SECTORS else areas_in(value)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from careers_catalog.discovery import (
     suggest_for_message,
 )
 from careers_catalog.interests import load_interests
+from careers_catalog.opportunity_search import sectors_named
 
 # Subjects offered as buttons when a student asks "what jobs can I do?" without naming one.
 POPULAR_SUBJECTS = [
@@ -53,13 +54,15 @@ class ActionSuggestCareers(Action):
         subjects = mentioned_subjects(tracker)
         if not subjects and asked_sector:  # the "Tech careers only" button: the subjects named before
             subjects = list(tracker.get_slot("subjects") or [])
-        tech = asked_sector == DIGITAL or (not button and asks_for_tech(text))
+        tech = DIGITAL in sectors_named(asked_sector) or (not button and asks_for_tech(text))
         sector = DIGITAL if tech else None
         interests = load_interests()
         careers = career_context.catalog().summaries()
         if tech and button and not subjects:  # "Careers in tech", with nothing known about the student yet
             sample = sector_sampler(careers, DIGITAL, SUGGESTIONS_SHOWN)
-            dispatcher.utter_message(**messages.suggestions_message(TECH_SAMPLE_INTRO, sample))
+            dispatcher.utter_message(
+                **messages.suggestions_message(TECH_SAMPLE_INTRO, sample, "careers_for_interests")
+            )
             return []
         if button:
             suggestions = suggest_careers(
@@ -77,7 +80,8 @@ class ActionSuggestCareers(Action):
             intro = _intro(subjects, tech)
         if not suggestions:
             return self._ask_what_they_like(dispatcher)
-        message = messages.suggestions_message(intro, suggestions)
+        reply = "careers_for_subjects" if subjects else "careers_for_interests"
+        message = messages.suggestions_message(intro, suggestions, reply)
         if subjects and not tech:
             message["buttons"].append(TECH_ONLY_BUTTON)
         dispatcher.utter_message(**message)
@@ -91,6 +95,7 @@ class ActionSuggestCareers(Action):
             text="Which subjects do you enjoy, or what do you like doing in your free time? Tell me in your "
             "own words, pick a subject, or take a quick quiz.",
             buttons=buttons,
+            **messages.about("ask_what_they_like"),
         )
         return []
 

@@ -32,6 +32,32 @@ FACETS: dict[str, tuple[str, str]] = {
     "related": ("ask_related", "Similar careers"),
 }
 FACET_OF_INTENT = {intent: facet for facet, (intent, _) in FACETS.items()}
+# What kind of reply each message is (see :func:`about`); replies from domain.yml's responses are
+# known by their response's name (see :data:`REPLY_OF_RESPONSE`).
+REPLIES = frozenset(
+    {"career_overview", *(f for f in FACETS if f != "overview")}
+    | {"did_you_mean", "workplace", "ask_which_career", "not_in_catalogue", "careers_for_subjects"}
+    | {"careers_for_interests", "ask_what_they_like", "quiz_intro", "quiz_question", "quiz_stopped"}
+    | {"compare", "role_models", "saved", "plan", "ask_location", "opportunities", "education_answer"}
+    | {"confidence_answer", "safeguarding_signposting", "privacy_reminder", "help", "greeting"}
+    | {"goodbye", "thanks", "out_of_scope", "fallback", "bot_challenge", "insult", "affirm", "deny"}
+)
+REPLY_OF_RESPONSE = {
+    "utter_greet": "greeting",
+    "utter_help": "help",
+    "utter_insult": "insult",
+    "utter_goodbye": "goodbye",
+    "utter_thanks": "thanks",
+    "utter_iamabot": "bot_challenge",
+    "utter_affirm": "affirm",
+    "utter_deny": "deny",
+    "utter_no_idea": "ask_what_they_like",
+    "utter_quiz_paused": "quiz_stopped",
+    "utter_no_quiz_running": "quiz_stopped",
+    "utter_education": "education_answer",
+    "utter_privacy_reminder": "privacy_reminder",
+    "utter_confidence": "confidence_answer",
+}
 # Which buttons to offer next after each facet.
 _NEXT = {
     "overview": ["pay", "subjects", "routes", "related"],
@@ -55,6 +81,18 @@ ROUTE_LABELS = {
     "other": "Other route",
 }
 BULLET = "•"
+
+
+def about(reply: str, *careers: str) -> dict[str, Any]:
+    """Keyword arguments for ``dispatcher.utter_message`` that say what kind of reply a message is and
+    which careers it is about. Rasa keeps them in the message's event (clients never see them), where the
+    conversation tests and benchmarks read them; the kinds are listed in :data:`REPLIES`."""
+    assert reply in REPLIES, reply
+    return {"reply": reply, "careers": list(careers)} if careers else {"reply": reply}
+
+
+def reply_of_facet(facet: str) -> str:
+    return "career_overview" if facet == "overview" else facet
 
 
 def payload(intent: str, career_id: str | None = None, **entities: str) -> str:
@@ -242,7 +280,11 @@ _WRITERS = {
 def facet_message(profile: CareerProfile, facet: str) -> dict[str, Any]:
     """Keyword arguments for ``dispatcher.utter_message``: the facet's text and the buttons under it."""
     buttons = career_buttons(profile.related) if facet == "related" else facet_buttons(profile, facet)
-    return {"text": facet_text(profile, facet), "buttons": buttons}
+    return {
+        "text": facet_text(profile, facet),
+        "buttons": buttons,
+        **about(reply_of_facet(facet), profile.id),
+    }
 
 
 def career_card_message(p: CareerProfile) -> dict[str, Any]:
@@ -250,7 +292,10 @@ def career_card_message(p: CareerProfile) -> dict[str, Any]:
     summary and pay on the card, what the job is like day to day under it, and the overview's buttons."""
     pay = f"Pay: {pay_line(p)}"
     card = {"id": p.id, "title": p.title, "summary": first_sentence(p.summary) + ".", "pay": pay}
-    return {"json_message": {"card": card, "text": p.day_to_day, "buttons": facet_buttons(p, "overview")}}
+    return {
+        "json_message": {"card": card, "text": p.day_to_day, "buttons": facet_buttons(p, "overview")},
+        **about("career_overview", p.id),
+    }
 
 
 def suggestion_message(named: str, suggestions: list[CareerMatch], facet: str) -> dict[str, Any]:
@@ -258,6 +303,19 @@ def suggestion_message(named: str, suggestions: list[CareerMatch], facet: str) -
     return {
         "text": f'I\'m not sure which career you mean by "{_quote(named)}". Did you mean one of these?',
         "buttons": career_buttons(suggestions, facet),
+        **about("did_you_mean"),
+    }
+
+
+def workplace_message(place: str, careers: list[CareerRef]) -> dict[str, Any]:
+    """Before the first job at a place of work a student named: the others as buttons."""
+    others = ", ".join(mid_sentence(c.title) for c in careers[1:])
+    text = f"People at {place} do lots of different jobs. Here's one of the main ones"
+    text += f"; others there include {others}." if others else "."
+    return {
+        "text": text,
+        "buttons": career_buttons(careers[1:]),
+        **about("workplace", *(c.id for c in careers)),
     }
 
 
@@ -270,14 +328,14 @@ def _quote(text: str) -> str:
 # --- discovery, comparison, role models, plan ----------------------------------------------------
 
 
-def suggestions_message(intro: str, suggestions: list[Suggestion]) -> dict[str, Any]:
+def suggestions_message(intro: str, suggestions: list[Suggestion], reply: str) -> dict[str, Any]:
     """A list of suggested careers, each with one line on why it fits, and a button to open each."""
     lines = [intro]
     for s in suggestions:
         reason = " ".join(s.reasons)
         lines.append(f"{BULLET} {s.career.title}: {reason}" if reason else f"{BULLET} {s.career.title}")
     refs = [CareerRef(s.career.id, s.career.title) for s in suggestions]
-    return {"text": "\n".join(lines), "buttons": career_buttons(refs)}
+    return {"text": "\n".join(lines), "buttons": career_buttons(refs), **about(reply)}
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -316,7 +374,7 @@ def compare_message(a: CareerProfile, b: CareerProfile) -> dict[str, Any]:
     )
     buttons = [button(f"More on {p.title}", "ask_career_overview", p.id) for p in (a, b)]
     buttons += [button(f"Save {p.title}", "save_career", p.id) for p in (a, b)]
-    return {"text": text, "buttons": buttons}
+    return {"text": text, "buttons": buttons, **about("compare", a.id, b.id)}
 
 
 def role_models_message(intro: str, people: list[RolePerson]) -> dict[str, Any]:
@@ -329,7 +387,7 @@ def role_models_message(intro: str, people: list[RolePerson]) -> dict[str, Any]:
     buttons = [button(p.career.title, "ask_career_overview", p.career.id) for p in people]
     buttons = list({b["payload"]: b for b in buttons}.values())
     buttons.append(button("More role models", "ask_role_models"))
-    return {"text": "\n".join(lines), "buttons": buttons}
+    return {"text": "\n".join(lines), "buttons": buttons, **about("role_models")}
 
 
 def plan_message(plan: CareersPlan, link: str) -> dict[str, Any]:
@@ -348,7 +406,7 @@ def plan_message(plan: CareersPlan, link: str) -> dict[str, Any]:
     lines += [f"{BULLET} {step}" for step in plan.next_steps]
     lines.append(f"Printable version: {link}")
     buttons = [button(c.title, "ask_career_overview", c.id) for c in plan.careers[:4]]
-    return {"text": "\n".join(lines), "buttons": buttons}
+    return {"text": "\n".join(lines), "buttons": buttons, **about("plan")}
 
 
 # --- opportunities ---------------------------------------------------------------------------------
@@ -430,5 +488,5 @@ def opportunities_message(
     if "work_experience" not in kinds:
         buttons.append(button("Work experience", "filter_opportunities", opportunity_kind="work_experience"))
     if "digital" not in areas:
-        buttons.append(button("Something in tech", "filter_opportunities", career_area="digital"))
-    return {"text": "\n".join(lines), "buttons": buttons}
+        buttons.append(button("Something in tech", "filter_opportunities", sector="digital"))
+    return {"text": "\n".join(lines), "buttons": buttons, **about("opportunities")}

@@ -18,10 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
 from careers_catalog import settings
-from careers_catalog.data_rules import SECTORS
 from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
 from careers_catalog.opportunity_models import KINDS
-from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in
+from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in, sectors_named
 from careers_catalog.vacancies import FindAnApprenticeshipClient
 
 PAGE = 5
@@ -74,10 +73,10 @@ class ActionFindOpportunities(Action):
         try:
             place = self._place(tracker, intent, typed)
         except LocationError as problem:
-            dispatcher.utter_message(text=f"{problem.reason} {ASK_WHERE}")
+            dispatcher.utter_message(text=f"{problem.reason} {ASK_WHERE}", **messages.about("ask_location"))
             return [*wishes, SlotSet("awaiting_location", True)]
         if place is None:
-            dispatcher.utter_message(text=ASK_WHERE)
+            dispatcher.utter_message(text=ASK_WHERE, **messages.about("ask_location"))
             return [*wishes, SlotSet("awaiting_location", True)]
         result = finder().search(place, kinds, areas, limit=PAGE, offset=offset)
         if offset and not result.found:
@@ -129,8 +128,8 @@ def _entity_kinds(tracker: Tracker) -> set[str]:
 
 def _entity_areas(tracker: Tracker) -> set[str]:
     """Areas named by the NLU or a button, and the sectors of any careers named."""
-    values = [str(v) for v in tracker.get_latest_entity_values("career_area")]
-    areas = {a for v in values for a in areas_in(v)} | {v for v in values if v in SECTORS}
+    values = [str(v) for v in tracker.get_latest_entity_values("sector")]
+    areas = {a for v in values for a in sectors_named(v)}
     named = set(career_context.all_mentioned_careers(tracker))
     areas |= {s.sector for s in career_context.catalog().summaries() if s.id in named}
     return areas

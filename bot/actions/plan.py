@@ -46,12 +46,14 @@ class ActionSaveCareer(Action):
             dispatcher.utter_message(
                 text='Which career would you like to save? Look one up first, then say "save it".',
                 buttons=[messages.button("Ideas for me", "no_idea")],
+                **messages.about("ask_which_career"),
             )
             return []
         titles = [ref.title for ref in map(career_context.catalog().ref, to_save) if ref]
         dispatcher.utter_message(
             text=f'Saved {" and ".join(titles)} to your plan. Say "show my plan" whenever you like.',
             buttons=[messages.button("Show my plan", "show_plan")],
+            **messages.about("saved", *to_save),
         )
         return [remember(tracker, "careers_saved", *to_save), remember(tracker, "careers_viewed", *to_save)]
 
@@ -73,6 +75,7 @@ class ActionShowPlan(Action):
                     messages.button("Ideas for me", "no_idea"),
                     messages.button("Software developer", "ask_career_overview", "software-developer"),
                 ],
+                **messages.about("plan"),
             )
         return []
 
@@ -87,7 +90,9 @@ class ActionGoodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if show_plan(dispatcher, tracker):
-            dispatcher.utter_message(text="Good luck! Come back any time to explore more careers.")
+            dispatcher.utter_message(
+                text="Good luck! Come back any time to explore more careers.", **messages.about("goodbye")
+            )
         else:
             dispatcher.utter_message(response="utter_goodbye")
         return []

@@ -63,13 +63,15 @@ class ActionStartQuiz(Action):
         restart = "restart" in normalize(tracker.latest_message.get("text") or "")
         if done and len(done) < total and not restart:
             dispatcher.utter_message(
-                text=f"Welcome back to the quiz: you've answered {len(done)} of {total}. Let's carry on."
+                text=f"Welcome back to the quiz: you've answered {len(done)} of {total}. Let's carry on.",
+                **messages.about("quiz_intro"),
             )
             return []
         dispatcher.utter_message(
             text=f"Here's a quick quiz: {total} things people enjoy doing. For each one, tell me how much "
             "you'd enjoy it. There are no wrong answers, you can skip any question, and you can say "
-            '"stop" at any time and come back later.'
+            '"stop" at any time and come back later.',
+            **messages.about("quiz_intro"),
         )
         return [SlotSet("quiz_answers", [])]
 
@@ -94,6 +96,7 @@ class ActionAskQuizAnswer(Action):
             text=f"Question {index + 1} of {len(quiz)}: how much would you enjoy this?\n"
             f"{quiz[index].question}",
             buttons=buttons,
+            **messages.about("quiz_question"),
         )
         return []
 
@@ -120,7 +123,8 @@ class ValidateInterestQuizForm(FormValidationAction):
         understood, value = answer_value(str(slot_value or ""), choice)
         if not understood:
             dispatcher.utter_message(
-                text='Sorry, I didn\'t catch that. Pick a button, or type "yes", "maybe", "no" or "skip".'
+                text='Sorry, I didn\'t catch that. Pick a button, or type "yes", "maybe", "no" or "skip".',
+                **messages.about("quiz_question"),
             )
             return {"quiz_answer": None}
         return {"quiz_answer": None, "quiz_answers": [*answers(tracker), value]}
@@ -143,6 +147,7 @@ class ActionQuizResults(Action):
                 text="Thanks for doing the quiz! Nothing stood out strongly yet, which is completely normal. "
                 "Tell me a subject you enjoy, or something you like doing, and I'll suggest some careers.",
                 buttons=[messages.button("Start the quiz again", "start_quiz")],
+                **messages.about("ask_what_they_like"),
             )
             return []
         suggestions = suggest_careers(
@@ -154,5 +159,5 @@ class ActionQuizResults(Action):
         )
         names = " and ".join(t.name.lower() for t in strongest)
         intro = f"Thanks! Your answers point most to {names}. Careers that could suit you:"
-        dispatcher.utter_message(**messages.suggestions_message(intro, suggestions))
+        dispatcher.utter_message(**messages.suggestions_message(intro, suggestions, "careers_for_interests"))
         return [SlotSet("interest_profile", "".join(t.code for t in strongest))]

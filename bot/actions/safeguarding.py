@@ -92,5 +92,9 @@ class ActionSafeguarding(Action):
         buttons = []
         if _quiz_paused_now(tracker):
             buttons.append(messages.button("Carry on with the quiz", "start_quiz"))
-        dispatcher.utter_message(text=reply_text(category, school_contact(tracker)), buttons=buttons)
+        dispatcher.utter_message(
+            text=reply_text(category, school_contact(tracker)),
+            buttons=buttons,
+            **messages.about("safeguarding_signposting"),
+        )
         return []
