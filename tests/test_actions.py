@@ -76,6 +76,64 @@ def test_follow_up_question_keeps_the_career_in_context():
     assert slots["career"] == "data-scientist"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "replies"),
+    [
+        ("whats the pay like and do i need a degree", "ask_pay", ["pay", "routes_without_degree"]),
+        (
+            "whats the pay like and do i need a degree",
+            "ask_routes_without_degree",
+            ["routes_without_degree", "pay"],
+        ),
+        ("how much do they earn and what hours do they work?", "ask_pay", ["pay", "hours"]),
+        ("what a levels do i need to become one", "ask_subjects", ["subjects"]),
+        ("can i do an apprenticeship instead of uni", "ask_routes_without_degree", ["routes_without_degree"]),
+    ],
+)
+def test_every_question_in_one_message_is_answered_in_turn(text: str, intent: str, replies: list[str]):
+    messages, slots = run(ActionCareerInfo(), tracker(text, intent, career="electrician"))
+    assert [m["reply"] for m in messages] == replies
+    assert all(m["careers"] == ["electrician"] for m in messages)
+    assert slots["career"] == "electrician"
+
+
+def test_a_place_of_work_gets_its_main_job_and_the_others_as_buttons():
+    text = "i'd sell my soul to work at rockstar what would i actually do"
+    messages, slots = run(ActionCareerInfo(), tracker(text, "ask_career_overview"))
+    assert messages[0]["reply"] == "workplace" and "Rockstar Games" in messages[0]["text"]
+    assert "Games designer" in [b["title"] for b in messages[0]["buttons"]]
+    assert messages[1]["reply"] == "career_overview" and slots["career"] == "games-developer"
+    # The NLU unsure what it was: the fallback still recognises the place.
+    messages, slots = run(ActionFallback(), tracker(text, "nlu_fallback"))
+    assert [m["reply"] for m in messages] == ["workplace", "career_overview"]
+
+
+def test_which_one_compares_the_last_two_careers_looked_at():
+    viewed = ["doctor", "nurse"]
+    messages, _ = run(
+        ActionCareerInfo(), tracker("which one has better hours", "ask_hours", careers_viewed=viewed)
+    )
+    assert messages[0]["reply"] == "compare" and messages[0]["careers"] == viewed
+
+
+def test_two_careers_and_nothing_else_are_compared():
+    t = tracker("nurse and paramedic", "ask_career_overview", career("nurse", "paramedic"))
+    messages, _ = run(ActionCareerInfo(), t)
+    assert messages[0]["reply"] == "compare" and messages[0]["careers"] == ["nurse", "paramedic"]
+    messages, _ = run(
+        ActionCareerInfo(), tracker("what do nurses and paramedics do all day", "ask_career_overview")
+    )
+    assert messages[0]["reply"] == "career_overview"
+
+
+def test_what_about_asks_the_last_question_about_another_career():
+    said = [{"event": "user"}, {"event": "bot", "metadata": {"reply": "pay", "careers": ["nurse"]}}]
+    t = tracker("what about midwives", "ask_career_overview", career("midwife"), career="nurse")
+    t.events = [*said, {"event": "user"}]
+    messages, slots = run(ActionCareerInfo(), t)
+    assert messages[0]["reply"] == "pay" and slots["career"] == "midwife"
+
+
 def test_without_uni_lists_only_non_degree_routes():
     messages, _ = run(
         ActionCareerInfo(),
@@ -144,6 +202,12 @@ def test_fallback_otherwise_says_what_it_can_do_with_buttons():
     messages, _ = run(ActionFallback(), tracker("purple monkey dishwasher", "nlu_fallback"))
     assert "careers helper" in messages[0]["text"]
     assert len(messages[0]["buttons"]) == 3
+
+
+def test_an_off_topic_message_is_told_kindly_what_the_assistant_is_for():
+    messages, _ = run(ActionFallback(), tracker("can u do my history homework", "out_of_scope"))
+    assert messages[0]["text"].startswith("That's not something I can help with")
+    assert messages[0]["reply"] == "out_of_scope"
 
 
 def test_a_full_question_after_which_career_is_answered_as_asked():

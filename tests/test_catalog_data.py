@@ -9,6 +9,7 @@ from careers_catalog.audit import ncs_coverage
 from careers_catalog.loader import read_data
 from careers_catalog.pay import career_pay
 from careers_catalog.settings import DATA_DIR
+from careers_catalog.workplaces import all_workplaces
 
 REQUIRED_TECH_ROLES = """software-developer web-developer app-developer games-developer games-designer
 game-artist
@@ -98,3 +99,10 @@ def test_every_career_has_pay_from_a_current_source_or_says_none_is_published():
     # ONS publishes no reliable figure for a few unit groups (sports players, actors...): those careers say
     # so rather than guess; they stay few.
     assert len(without) <= 0.05 * len(data.careers), without
+
+
+def test_every_place_of_work_leads_to_careers_in_the_catalogue(catalog: Catalog):
+    places = all_workplaces()
+    assert len(places) >= 20
+    for place in places:
+        assert place.careers and all(catalog.ref(c) for c in place.careers), place.name

@@ -8,6 +8,7 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from bot.actions.questions import FOLLOW_ON
 from careers_catalog import CareerMatch, Catalog
 from careers_catalog.discovery import CareerTextIndex, SubjectIndex
 from careers_catalog.plan import MAX_PLAN_CAREERS
@@ -143,3 +144,40 @@ def remember(tracker: Tracker, slot: str, *career_ids: str) -> SlotSet:
     """Add careers to a list slot (``careers_viewed`` or ``careers_saved``), most recent last."""
     kept = [c for c in (tracker.get_slot(slot) or []) if c not in career_ids]
     return SlotSet(slot, [*kept, *career_ids][-MAX_PLAN_CAREERS:])
+
+
+@dataclass(frozen=True)
+class LastReply:
+    """The assistant's latest answer before the student's message: its kind and the careers it was about
+    (from the metadata each message carries, see ``messages.about``)."""
+
+    kind: str | None = None
+    careers: tuple[str, ...] = ()
+
+
+def last_reply(tracker: Tracker) -> LastReply:
+    """What the assistant last answered, before the latest message."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                break
+            seen_latest = True
+        elif event.get("event") == "bot" and seen_latest:
+            metadata = event.get("metadata") or {}
+            if metadata.get("reply"):
+                return LastReply(metadata["reply"], tuple(metadata.get("careers") or ()))
+    return LastReply()
+
+
+_FOLLOW_ON_EXTRAS = _BARE_EXTRAS | {"being", "becoming", "for", "with", "them", "those", "ones"}
+
+
+def follows_on(tracker: Tracker, named: str | None) -> bool:
+    """Whether the latest message asks the last question again about another career, and nothing else
+    ("what about midwives?", "and paramedics")."""
+    said = FOLLOW_ON.match((tracker.latest_message.get("text") or "").lower())
+    if not said:
+        return False
+    rest = set(words(said.group(1))) - set(words(named or "")) - _FOLLOW_ON_EXTRAS
+    return not rest

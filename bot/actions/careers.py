@@ -10,8 +10,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import WIDGET_CHANNEL
 from bot.actions import career_context, messages
-from bot.actions.career_context import career_in_focus, is_bare_mention, mentioned_career, remember
+from bot.actions.career_context import (
+    career_in_focus,
+    follows_on,
+    is_bare_mention,
+    last_reply,
+    mentioned_career,
+    remember,
+)
+from bot.actions.compare import compare, two_in_play, two_named
+from bot.actions.questions import other_facets
+from careers_catalog.workplaces import Workplace, workplace_in
 
+FACET_REPLIES = {messages.reply_of_facet(f): f for f in messages.FACETS}
 # Careers offered when a student asks about a facet but has not said which career yet.
 STARTER_CAREERS = ["software-developer", "nurse", "electrician", "games-designer", "cyber-security-analyst"]
 
@@ -27,42 +38,61 @@ class ActionCareerInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        facet = messages.FACET_OF_INTENT.get(intent or "", "overview")
-        mention = mentioned_career(tracker)
-        pending = tracker.get_slot("pending_facet")
-        if facet == "overview" and pending and mention.career and is_bare_mention(tracker, mention.named):
-            facet = pending  # "how much do they earn?" ... "plumbers"
+        return answer(dispatcher, tracker, messages.FACET_OF_INTENT.get(intent or "", "overview"))
 
-        if mention.career:
-            career_id = mention.career.career_id
-        elif mention.named:
-            return self._unclear(dispatcher, mention.named, mention.suggestions, facet)
-        else:
-            career_id = career_in_focus(tracker)
-        if career_id is None:
-            return self._ask_which(dispatcher, facet)
-        return show_facet(dispatcher, tracker, career_id, facet)
 
-    @staticmethod
-    def _unclear(
-        dispatcher: CollectingDispatcher, named: str, suggestions: list, facet: str
-    ) -> list[EventType]:
-        if suggestions:
-            dispatcher.utter_message(**messages.suggestion_message(named, suggestions, facet))
-        else:
-            dispatcher.utter_message(
-                text="I don't have that career yet. Here are some to explore, or type another job title.",
-                buttons=messages.career_buttons(_starters(), facet),
-            )
-        return [SlotSet("pending_facet", facet)]
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> list[EventType]:
+    """Answer a question about a career's ``facet``: the career from the message, the conversation, or by
+    asking; close matches when the name is unclear; "and nurses?" asks the last question again."""
+    mention = mentioned_career(tracker)
+    pending = tracker.get_slot("pending_facet")
+    bare = mention.career is not None and is_bare_mention(tracker, mention.named)
+    if facet == "overview" and pending and bare:
+        facet = pending  # "how much do they earn?" ... "plumbers"
+    last = last_reply(tracker)
+    if mention.career and follows_on(tracker, mention.named) and last.kind in FACET_REPLIES:
+        facet = FACET_REPLIES[last.kind]  # the pay of plumbers ... "and electricians?"
+    text = tracker.latest_message.get("text") or ""
+    if facet == "overview" and (pair := two_named(tracker)):
+        return compare(dispatcher, tracker, *pair)  # "nurse and paramedic"
+    if mention.career:
+        career_id = mention.career.career_id
+    elif place := workplace_in(text):
+        return show_workplace(dispatcher, tracker, place, facet)
+    elif mention.named:
+        return _unclear(dispatcher, mention.named, mention.suggestions, facet)
+    elif pair := two_in_play(tracker):
+        return compare(dispatcher, tracker, *pair)  # "which one has better hours?"
+    else:
+        career_id = career_in_focus(tracker)
+    if career_id is None:
+        return _ask_which(dispatcher, facet)
+    # "What's the pay like and do I need a degree?": every question in the message, in turn.
+    events: list[EventType] = []
+    for asked in [facet, *other_facets(text, facet)]:
+        events = show_facet(dispatcher, tracker, career_id, asked) or events
+    return events
 
-    @staticmethod
-    def _ask_which(dispatcher: CollectingDispatcher, facet: str) -> list[EventType]:
+
+def _unclear(dispatcher: CollectingDispatcher, named: str, suggestions: list, facet: str) -> list[EventType]:
+    if suggestions:
+        dispatcher.utter_message(**messages.suggestion_message(named, suggestions, facet))
+    else:
         dispatcher.utter_message(
-            text="Which career would you like to know about? Type a job title, or pick one of these.",
+            text="I don't have that career yet. Here are some to explore, or type another job title.",
             buttons=messages.career_buttons(_starters(), facet),
+            **messages.about("not_in_catalogue"),
         )
-        return [SlotSet("pending_facet", facet)]
+    return [SlotSet("pending_facet", facet)]
+
+
+def _ask_which(dispatcher: CollectingDispatcher, facet: str) -> list[EventType]:
+    dispatcher.utter_message(
+        text="Which career would you like to know about? Type a job title, or pick one of these.",
+        buttons=messages.career_buttons(_starters(), facet),
+        **messages.about("ask_which_career"),
+    )
+    return [SlotSet("pending_facet", facet)]
 
 
 def show_facet(
@@ -82,6 +112,17 @@ def show_facet(
         SlotSet("pending_facet", None),
         remember(tracker, "careers_viewed", profile.id),
     ]
+
+
+def show_workplace(
+    dispatcher: CollectingDispatcher, tracker: Tracker, place: Workplace, facet: str
+) -> list[EventType]:
+    """'I want to work at Rockstar': the most likely job there, with the others as buttons."""
+    refs = [r for r in map(career_context.catalog().ref, place.careers) if r is not None]
+    if not refs:
+        return []
+    dispatcher.utter_message(**messages.workplace_message(place.name, refs))
+    return show_facet(dispatcher, tracker, refs[0].id, facet)
 
 
 def _starters() -> list:

@@ -9,18 +9,34 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
-from bot.actions.careers import show_facet
+from bot.actions.careers import answer, show_workplace
+from bot.actions.discovery import ActionSuggestCareers
 from bot.actions.opportunities import ActionFindOpportunities, locator
+from bot.actions.questions import first_facet
 from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE, LocationError
+from careers_catalog.workplaces import workplace_in
 
 HELP_TEXT = (
     "Sorry, I didn't quite get that. I'm a careers helper: ask me what a job is like, what it pays, "
+    "which subjects help, or how to get in. You could try one of these:"
+)
+OUT_OF_SCOPE = (
+    "That's not something I can help with: I'm a careers helper. Ask me what a job is like, what it pays, "
     "which subjects help, or how to get in. You could try one of these:"
 )
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these careers?"
 # A message the NLU did not understand is offered careers only when one comes this close: with hundreds of
 # careers, some name is always faintly like any sentence ("purple monkey dishwasher", "pot washer").
 DID_YOU_MEAN_SCORE = 70.0
+# Below the fallback threshold, the NLU's best guess is still followed when it is at least this sure and
+# the message asks for something that cannot go far wrong: careers for what the student likes,
+# opportunities, help, or a facet of a career the message names.
+GUESS_CONFIDENCE = 0.25
+GUESSED: dict[str, type[Action]] = {
+    "tell_interests": ActionSuggestCareers,
+    "ask_careers_for_subjects": ActionSuggestCareers,
+    "find_opportunities": ActionFindOpportunities,
+}
 
 
 class ActionFallback(Action):
@@ -34,17 +50,26 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
         if tracker.get_slot("awaiting_location") and _answers_where(text):
             # The answer to "where is your school?" that the NLU did not recognise ("CH41 4DQ").
             return ActionFindOpportunities().run(dispatcher, tracker, domain)
+        guess = best_guess(tracker) if intent == "nlu_fallback" else None
         match = career_context.catalog().find_in_text(text) if not text.startswith("/") else None
         if match and match.strong:
-            facet = tracker.get_slot("pending_facet") or "overview"
-            return show_facet(dispatcher, tracker, match.career_id, facet)
+            # The career is clear; which question, the words say ("how do i become a model").
+            return answer(dispatcher, tracker, first_facet(text) or "overview")
+        if place := workplace_in(text):
+            return show_workplace(dispatcher, tracker, place, first_facet(text) or "overview")
+        if guess in GUESSED:
+            return GUESSED[guess]().run(dispatcher, tracker, domain)
+        if guess == "help":
+            dispatcher.utter_message(response="utter_help")
+            return []
         close = [
             m
             for m in (career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else [])
-            if m.score >= DID_YOU_MEAN_SCORE
+            if m.score >= DID_YOU_MEAN_SCORE and intent != "out_of_scope"
         ]
         buttons = (
             messages.career_buttons(close)
@@ -59,8 +84,22 @@ class ActionFallback(Action):
                 messages.button("What can you help with?", "help"),
             ]
         )
-        dispatcher.utter_message(text=DID_YOU_MEAN if close else HELP_TEXT, buttons=buttons)
+        if close:
+            dispatcher.utter_message(text=DID_YOU_MEAN, buttons=buttons, **messages.about("did_you_mean"))
+        elif intent == "out_of_scope":
+            dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=buttons, **messages.about("out_of_scope"))
+        else:
+            dispatcher.utter_message(text=HELP_TEXT, buttons=buttons, **messages.about("fallback"))
         return []
+
+
+def best_guess(tracker: Tracker) -> str | None:
+    """The intent the NLU thought most likely, when it was not sure enough to say (its ranking under the
+    fallback), if it came close."""
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        if ranked.get("name") not in ("nlu_fallback", None):
+            return ranked["name"] if (ranked.get("confidence") or 0.0) >= GUESS_CONFIDENCE else None
+    return None
 
 
 def _answers_where(text: str) -> bool:
