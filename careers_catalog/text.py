@@ -31,6 +31,8 @@ def singular(word: str) -> str:
     """A rough singular for matching plurals students type ('nurses', 'electricians', 'vets')."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("wives"):  # midwives, housewives
+        return word[:-3] + "fe"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word

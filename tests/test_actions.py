@@ -62,8 +62,8 @@ def test_the_whole_name_typed_wins_over_the_part_the_nlu_tagged():
     assert slots["career"] == "visual-merchandiser"
     # Two careers named: each entity is its own career, not the longer name of the other.
     text = "nurse or paramedic"
-    _, slots = run(ActionCareerInfo(), tracker(text, "ask_career_overview", career("nurse")))
-    assert slots["career"] == "nurse"
+    messages, _ = run(ActionCareerInfo(), tracker(text, "ask_career_overview", career("nurse")))
+    assert messages[0]["careers"] == ["nurse", "paramedic"]
 
 
 def test_follow_up_question_keeps_the_career_in_context():

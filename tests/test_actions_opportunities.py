@@ -60,6 +60,13 @@ def test_the_place_in_the_first_message_skips_the_question():
     assert slots["search_area"] == "Liverpool"
 
 
+def test_a_home_address_is_never_where_to_search():
+    text = "i live at 12 elm road, where can i get work experience"
+    located = [{"entity": "location", "value": "elm", "start": 13, "end": 16}]
+    messages, slots = run(ActionFindOpportunities(), tracker(text, "find_opportunities", located))
+    assert messages[0]["reply"] == "ask_location" and slots["awaiting_location"] is True
+
+
 def test_filters_and_more_work_on_the_last_search():
     area = {"search_area": "Hackney"}
     messages, slots = run(

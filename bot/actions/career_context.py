@@ -12,7 +12,7 @@ from bot.actions.questions import FOLLOW_ON
 from careers_catalog import CareerMatch, Catalog
 from careers_catalog.discovery import CareerTextIndex, SubjectIndex
 from careers_catalog.plan import MAX_PLAN_CAREERS
-from careers_catalog.text import normalize, words
+from careers_catalog.text import singular, words
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +68,7 @@ def mentioned_career(tracker: Tracker) -> CareerMention:
                 in_text is not None
                 and in_text.score == 100.0
                 and in_text.career_id != match.career_id
-                and normalize(typed) in in_text.matched
+                and {singular(w) for w in words(typed)} <= {singular(w) for w in words(in_text.matched)}
             )
             if longer:
                 return CareerMention(career=in_text, named=in_text.matched)
@@ -179,5 +179,6 @@ def follows_on(tracker: Tracker, named: str | None) -> bool:
     said = FOLLOW_ON.match((tracker.latest_message.get("text") or "").lower())
     if not said:
         return False
-    rest = set(words(said.group(1))) - set(words(named or "")) - _FOLLOW_ON_EXTRAS
+    rest = {singular(w) for w in words(said.group(1))} - {singular(w) for w in words(named or "")}
+    rest -= _FOLLOW_ON_EXTRAS
     return not rest

@@ -19,7 +19,7 @@ from bot.actions.career_context import (
     remember,
 )
 from bot.actions.compare import compare, two_in_play, two_named
-from bot.actions.questions import other_facets
+from bot.actions.questions import facet_by_words, other_facets
 from careers_catalog.workplaces import Workplace, workplace_in
 
 FACET_REPLIES = {messages.reply_of_facet(f): f for f in messages.FACETS}
@@ -44,6 +44,8 @@ class ActionCareerInfo(Action):
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> list[EventType]:
     """Answer a question about a career's ``facet``: the career from the message, the conversation, or by
     asking; close matches when the name is unclear; "and nurses?" asks the last question again."""
+    text = tracker.latest_message.get("text") or ""
+    facet = facet_by_words(text, facet)
     mention = mentioned_career(tracker)
     pending = tracker.get_slot("pending_facet")
     bare = mention.career is not None and is_bare_mention(tracker, mention.named)
@@ -52,7 +54,6 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
     last = last_reply(tracker)
     if mention.career and follows_on(tracker, mention.named) and last.kind in FACET_REPLIES:
         facet = FACET_REPLIES[last.kind]  # the pay of plumbers ... "and electricians?"
-    text = tracker.latest_message.get("text") or ""
     if facet == "overview" and (pair := two_named(tracker)):
         return compare(dispatcher, tracker, *pair)  # "nurse and paramedic"
     if mention.career:

@@ -25,6 +25,8 @@ class ActionCompareCareers(Action):
     ) -> list[EventType]:
         named = all_mentioned_careers(tracker)
         focus = career_in_focus(tracker)
+        if not named and (pair := two_in_play(tracker)):
+            named = list(pair)  # "which one has better hours?"
         if len(named) == 1 and focus and focus != named[0]:
             named = [focus, named[0]]
         elif len(named) == 1 and tracker.get_slot("pending_facet"):

@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import redaction
 from bot.actions import career_context, messages
 from careers_catalog import settings
 from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
@@ -93,7 +94,12 @@ class ActionFindOpportunities(Action):
     @staticmethod
     def _place(tracker: Tracker, intent: str | None, text: str) -> Place | None:
         """The place in this message, else the one from before; None if neither."""
+        # A home address is never where to search ("i live at 12 elm road"): it is taken out first.
+        found = redaction.addresses(text)
+        home = [text[f.start : f.end].lower() for f in found]
+        text = redaction.apply(text, found)
         named = [str(v) for v in tracker.get_latest_entity_values("location") if v]
+        named = [v for v in named if not any(v.lower() in h for h in home)]
         replying = intent == "give_location" or bool(tracker.get_slot("awaiting_location"))
         if FULL_POSTCODE.search(text):  # before the entity, which may hold only part of the postcode
             return locator().locate(text)

@@ -13,7 +13,8 @@ from careers_catalog.text import normalize
 
 _CUES = {
     "overview": r"what (?:does|do) (?:a |an )?[a-z ]{2,40} do|what(?: is| s|s) (?:it|being \w+(?: \w+)?) like"
-    r"|day to day|typical day",
+    r"|day to day|typical day|^(?:what|wat|wot)(?:s| is| s) (?:a|an) [a-z]+(?: [a-z]+){0,3}$",
+    "related": r"similar|alternatives?|other (?:jobs|careers|options|roles)|what else|jobs like",
     "pay": r"pay|paid|pays|earn\w*|salar\w+|money|wages?|income"
     r"|how much (?:do|does|would|will|can) \w+ (?:make|get)",
     "hours": r"hours|shifts?|nights?|weekends?|9 ?(?:to|-) ?5|part ?time|full ?time|holidays?|overtime"
@@ -41,6 +42,13 @@ def _asked(text: str) -> list[str]:
     said = normalize(text)
     found = sorted((m.start(), f) for f, pattern in _PATTERNS.items() if (m := pattern.search(said)))
     return [f for _, f in found]
+
+
+def facet_by_words(text: str, facet: str) -> str:
+    """The facet to answer: the intent's, unless the message's words ask for another and nothing about
+    the intent's ("whats being a dentist like" read as similar careers)."""
+    asked = _asked(text) if text and not text.startswith("/") else []
+    return asked[0] if asked and facet not in asked and _SAME.get(facet) not in asked else facet
 
 
 def first_facet(text: str) -> str | None:
