@@ -75,6 +75,32 @@ def test_conversations_are_kept_in_the_sql_tracker_store(servers: Assistant):
     assert intents == ["ask_pay", "ask_hours"]
 
 
+def test_two_questions_in_one_message_get_both_answers(servers: Assistant):
+    sender = _sender()
+    servers.say(sender, "what does an electrician do")
+    text = _text(servers.say(sender, "whats the pay like and do i need a degree"))
+    assert "£" in text and "without going to university" in text
+
+
+def test_a_short_follow_up_is_answered_by_the_skill_that_answered_last(servers: Assistant):
+    sender = _sender()
+    assert "Careers where Maths really helps" in _text(
+        servers.say(sender, "im good at maths what jobs could i do")
+    )
+    assert "where Art and Design really helps" in _text(servers.say(sender, "what about art"))
+    servers.say(sender, "how much do nurses earn")
+    assert "Pay for a midwife" in _text(servers.say(sender, "and midwives?"))
+
+
+def test_personal_data_gets_a_kind_reminder_and_the_question_is_still_answered(servers: Assistant):
+    sender = _sender()
+    replies = servers.say(sender, "how much do plumbers make, add me on snap sam_x09 if u can send more")
+    assert "I don't need your name" in replies[0]["text"]
+    assert "Pay for a plumber" in _text(replies[1:])
+    # Said once per message: the next question is answered as usual.
+    assert "I don't need" not in _text(servers.say(sender, "and what hours do they work"))
+
+
 def test_routes_without_uni(servers: Assistant):
     text = _text(servers.say(_sender(), "can I become a software developer without going to uni?"))
     assert "without going to university" in text and "Apprenticeship" in text

@@ -1,0 +1,118 @@
+"""Short follow-ups that ask the last question again about something else ("what about art?", "and
+midwives?", "and uni?"): answered by the same skill that answered last, whatever the NLU made of the
+few words (it reads "what about art" without context, and often as something else). Likewise a place
+or a postcode given after the assistant asked where the school is ("L8", "M14"), which alone reads as
+anything.
+
+A policy, so that it sees the conversation: it predicts the action that gave the last answer, and then
+listening. Rules still decide everything else; risk messages are left to safeguarding and a running
+quiz to its form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.actions.questions import FOLLOW_ON
+from bot.safeguarding import RISK_INTENT
+from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE
+
+MAX_WORDS = 7
+FIND_OPPORTUNITIES = "action_find_opportunities"
+# Messages that are never a follow-up, however they start ("and thanks", "and bye").
+NOT_FOLLOW_ONS = frozenset(
+    {RISK_INTENT, "thanks", "goodbye", "greet", "insult", "bot_challenge", "stop_quiz", "help"}
+)
+# The skills a follow-up can continue: each one reads the new message itself.
+CONTINUED = (
+    "action_career_info",
+    "action_suggest_careers",
+    "action_save_career",
+    FIND_OPPORTUNITIES,
+    "action_role_models",
+    "action_compare_careers",
+    "utter_education",
+)
+
+
+def is_follow_on(text: str) -> bool:
+    return bool(text) and len(text.split()) <= MAX_WORDS and bool(FOLLOW_ON.match(text))
+
+
+def answers_where(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message answers the assistant's "where is your school?" with a place."""
+    message = tracker.latest_message
+    if not tracker.get_slot("awaiting_location") or message is None or tracker.active_loop_name:
+        return False
+    text = (message.text or "").strip()
+    if not text or text.startswith("/") or (message.intent or {}).get("name") in NOT_FOLLOW_ONS:
+        return False
+    postcode = FULL_POSTCODE.search(text) or (OUTWARD_CODE.fullmatch(text) and any(c.isdigit() for c in text))
+    return bool(postcode) or any(e.get("entity") == "location" for e in message.entities)
+
+
+def last_answer(tracker: DialogueStateTracker) -> str | None:
+    """The skill that answered the message before the latest one."""
+    events = tracker.applied_events()
+    said = [i for i, e in enumerate(events) if isinstance(e, UserUttered)]
+    if len(said) < 2:
+        return None
+    for event in events[said[-2] + 1 : said[-1]]:
+        if isinstance(event, ActionExecuted) and event.action_name in CONTINUED:
+            return event.action_name
+    return None
+
+
+def _answered_by_me(tracker: DialogueStateTracker) -> bool:
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return "FollowOnPolicy" in (event.policy or "")
+    return False
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
+class FollowOnPolicy(Policy):
+    """Predicts the last skill again for a short follow-up, then listening."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"priority": 9}  # above the RulePolicy's; below the privacy reminder, which goes first
+
+    def train(
+        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        scores = self._default_predictions(domain)
+        message = tracker.latest_message
+        if tracker.latest_action_name == ACTION_LISTEN_NAME:
+            if answers_where(tracker):
+                scores[domain.index_for_action(FIND_OPPORTUNITIES)] = 1.0
+            elif (
+                message is not None
+                and not tracker.active_loop_name
+                and (message.intent or {}).get("name") not in NOT_FOLLOW_ONS
+                and is_follow_on(message.text or "")
+                and (action := last_answer(tracker))
+            ):
+                scores[domain.index_for_action(action)] = 1.0
+        elif _answered_by_me(tracker):
+            scores[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        return self._prediction(scores)
