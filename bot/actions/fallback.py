@@ -30,7 +30,7 @@ DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these careers?"
 DID_YOU_MEAN_SCORE = 70.0
 # Below the fallback threshold, the NLU's best guess is still followed when it is at least this sure and
 # the message asks for something that cannot go far wrong: careers for what the student likes,
-# opportunities, help, or a facet of a career the message names.
+# opportunities, or help.
 GUESS_CONFIDENCE = 0.25
 GUESSED: dict[str, type[Action]] = {
     "tell_interests": ActionSuggestCareers,
@@ -40,8 +40,9 @@ GUESSED: dict[str, type[Action]] = {
 
 
 class ActionFallback(Action):
-    """For messages the NLU is unsure about: if the text names a career, show it; otherwise say
-    briefly what the assistant can do, with buttons."""
+    """For messages the NLU is unsure about: a career the text names (answered as its words ask), a place
+    of work, the NLU's best guess when it came close, close career names; otherwise say briefly what the
+    assistant can do, with buttons."""
 
     def name(self) -> str:
         return "action_fallback"
