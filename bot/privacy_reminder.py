@@ -5,8 +5,7 @@ The policy here predicts ``action_privacy_reminder`` first, right after such a m
 sends the reminder and reverts itself (``ActionReverted``), so every other policy then sees the message
 as if the reminder had not been there and answers it by the usual rules. What counts is read with the
 redaction's own finder (bot/redaction.py, which takes the data out of every stored copy anyway), keeping
-only what a student says about themselves: contact details, handles, addresses, birthdays, a full
-postcode, their name after "I'm" or "my name is", and their school by name. Risk messages are left to
+only what a student says about themselves: contact details, handles, addresses, birthdays, their name after "I'm" or "my name is", and their school by name. Risk messages are left to
 safeguarding, which answers first."""
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from bot import redaction
 from bot.safeguarding import RISK_INTENT
 
 ACTION = "action_privacy_reminder"
-ALWAYS = frozenset({"email", "phone", "handle", "address", "date", "postcode"})
+ALWAYS = frozenset({"email", "phone", "handle", "address", "date"})
 _SELF = re.compile(r"\b(?:i'?m|i am|im|my name is|my names|my name's|call me|this is)\s+$", re.IGNORECASE)
 _SCHOOL = re.compile(
     r"\b(?:i go to|i'?m at|i am at|my school is|from|at)\s+"
@@ -42,7 +41,8 @@ _KINDS_OF_SCHOOL = frozenset(
 
 
 def volunteers_personal_data(text: str) -> bool:
-    """Whether a message tells the assistant something that identifies the student."""
+    """Whether a message tells the assistant something that identifies the student. A full postcode is
+    not counted: students give their school's when asked where it is (the redaction still cuts it)."""
     if not text or text.startswith("/"):
         return False
     for found in redaction.find(text):

@@ -75,13 +75,6 @@ def test_conversations_are_kept_in_the_sql_tracker_store(servers: Assistant):
     assert intents == ["ask_pay", "ask_hours"]
 
 
-def test_two_questions_in_one_message_get_both_answers(servers: Assistant):
-    sender = _sender()
-    servers.say(sender, "what does an electrician do")
-    text = _text(servers.say(sender, "whats the pay like and do i need a degree"))
-    assert "£" in text and "without going to university" in text
-
-
 def test_a_short_follow_up_is_answered_by_the_skill_that_answered_last(servers: Assistant):
     sender = _sender()
     assert "Careers where Maths really helps" in _text(

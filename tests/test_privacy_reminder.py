@@ -18,7 +18,6 @@ from bot.privacy_reminder import volunteers_personal_data
         "im at king edwards grammar and want to be a vet",
         "i go to oakwood academy",
         "hi im Priya Sharma and i want to be a doctor",
-        "my postcode is L3 4AF",
     ],
 )
 def test_personal_data_volunteered_gets_the_reminder(text: str):
@@ -35,6 +34,7 @@ def test_personal_data_volunteered_gets_the_reminder(text: str):
         "any work experience near M14",
         "im from st helens",
         "im in year 10 and i like art",
+        "L3 4AF",
         '/ask_pay{"career": "nurse"}',
     ],
 )
