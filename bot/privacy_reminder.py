@@ -5,7 +5,8 @@ The policy here predicts ``action_privacy_reminder`` first, right after such a m
 sends the reminder and reverts itself (``ActionReverted``), so every other policy then sees the message
 as if the reminder had not been there and answers it by the usual rules. What counts is read with the
 redaction's own finder (bot/redaction.py, which takes the data out of every stored copy anyway), keeping
-only what a student says about themselves: contact details, handles, addresses, birthdays, their name after "I'm" or "my name is", and their school by name. Risk messages are left to
+only what a student says about themselves: contact details, handles, addresses, birthdays, their
+name after "I'm" or "my name is", and their school by name. Risk messages are left to
 safeguarding, which answers first."""
 
 from __future__ import annotations
