@@ -23,7 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.actions.questions import FOLLOW_ON
 from bot.safeguarding import RISK_INTENT
-from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE
+from careers_catalog.geo import is_postcode
 
 MAX_WORDS = 7
 FIND_OPPORTUNITIES = "action_find_opportunities"
@@ -55,8 +55,7 @@ def answers_where(tracker: DialogueStateTracker) -> bool:
     text = (message.text or "").strip()
     if not text or text.startswith("/") or (message.intent or {}).get("name") in NOT_FOLLOW_ONS:
         return False
-    postcode = FULL_POSTCODE.search(text) or (OUTWARD_CODE.fullmatch(text) and any(c.isdigit() for c in text))
-    return bool(postcode) or any(e.get("entity") == "location" for e in message.entities)
+    return is_postcode(text) or any(e.get("entity") == "location" for e in message.entities)
 
 
 def last_answer(tracker: DialogueStateTracker) -> str | None:

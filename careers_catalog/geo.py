@@ -30,6 +30,16 @@ EARTH_RADIUS_KM = 6371.0088
 _OUTWARD = r"[A-Z]{1,2}\d[A-Z\d]?"
 FULL_POSTCODE = re.compile(rf"\b({_OUTWARD})\s*(\d[A-Z]{{2}})\b", re.IGNORECASE)
 OUTWARD_CODE = re.compile(rf"\b({_OUTWARD})\b", re.IGNORECASE)
+
+
+def is_postcode(text: str) -> bool:
+    """Whether a message is a postcode, or the first part of one with its digit ("L3 4AF", "M14", "ls6")."""
+    text = text.strip()
+    return bool(FULL_POSTCODE.search(text)) or (
+        bool(OUTWARD_CODE.fullmatch(text)) and any(c.isdigit() for c in text)
+    )
+
+
 # Words around a place name that are not part of it ("near", "in", "my school is in").
 _PLACE_FILLER = frozenset(
     "i im i'm live living in near around at by from the my our school is its it's pls please postcode town "

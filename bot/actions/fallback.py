@@ -13,7 +13,7 @@ from bot.actions.careers import answer, show_workplace
 from bot.actions.discovery import ActionSuggestCareers
 from bot.actions.opportunities import ActionFindOpportunities, locator
 from bot.actions.questions import first_facet
-from careers_catalog.geo import FULL_POSTCODE, OUTWARD_CODE, LocationError
+from careers_catalog.geo import LocationError, is_postcode
 from careers_catalog.workplaces import workplace_in
 
 HELP_TEXT = (
@@ -107,9 +107,7 @@ def _answers_where(text: str) -> bool:
     """Whether a message is a place, or an attempt at a postcode (which deserves a precise answer)."""
     if not text or text.startswith("/") or len(text) > 60:
         return False
-    if FULL_POSTCODE.search(text) or (
-        OUTWARD_CODE.fullmatch(text.strip()) and any(c.isdigit() for c in text)
-    ):
+    if is_postcode(text):
         return True
     try:
         locator().locate(text)
