@@ -1,12 +1,14 @@
 """How well the assistant spots messages that signal risk: recall on written risk messages and the
 false-positive rate on ordinary ones (bench/data/safeguarding/).
 
-Three sets, each written apart from the others and from the training data: ``risk.yml``/``ordinary.yml``
+Four sets, each written apart from the others and from the training data: ``risk.yml``/``ordinary.yml``
 (the phrase list was tuned on it), ``second/`` (measured untouched first, then tuned on: see issue F's
-closing note) and ``heldout/`` (never used to tune anything; when it is, write a new one). Each message
-goes through the trained model's full NLU pipeline, which ends with bot/safeguarding_classifier.py,
-exactly as in a conversation; the phrase list alone is measured too. Targets on the tuning set: recall
-100%, false positives under 2%.
+closing note), ``heldout/`` (meant never to tune anything; issue J chose between two models on it, so it
+is spent) and ``blind2/``, written blind for issue J with a tuning part and a sealed part whose messages
+are never printed. Each message goes through the trained model's full NLU pipeline, which ends with
+bot/safeguarding_classifier.py, exactly as in a conversation; the phrase list alone is measured too.
+Targets: recall 100% on the tuning sets and no lower than before on the others, false positives under
+2% (1% on ordinary blind messages, issue J).
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ SETS = {
     "heldout": (DATA / "heldout", ["risk.yml"], ["ordinary.yml"]),
     "long": (DATA / "long", ["risk.yml"], ["ordinary.yml", "second_ordinary.yml"]),
     "heldout_long": (DATA / "heldout", ["long_risk.yml"], ["long_ordinary.yml", "long_ordinary_2.yml"]),
+    # Written blind for issue J, after the held-out sets above had been looked at: short and long
+    # messages, with look-alikes. Tune on ``blind2_tuning``; ``blind2_sealed`` is for the final figures.
+    "blind2_tuning": (DATA / "blind2" / "tuning", ["risk.yml"], ["ordinary.yml"]),
+    "blind2_sealed": (DATA / "blind2" / "sealed", ["risk.yml"], ["ordinary.yml"]),
 }
+# Sets whose messages are never printed: what they missed stays unseen, so that they still measure.
+UNSEEN = ("heldout", "blind2_sealed")
 
 
 Messages = list[dict[str, str]]
@@ -98,7 +106,7 @@ def main() -> dict[str, Any]:
             if caught is None:
                 continue
             measured = _figures(risk, ordinary, caught)
-            if name.startswith("heldout"):  # its figures only: what it missed stays unseen
+            if name.startswith(UNSEEN):  # its figures only: what it missed stays unseen
                 measured = {k: v for k, v in measured.items() if k not in ("missed", "false_alarms")}
             figures[f"{name}_{layer}"] = measured
     return report("safeguarding", figures)
