@@ -30,6 +30,8 @@ from sqlalchemy.orm import sessionmaker
 from bot import redaction
 
 # Keys whose values name things in the assistant, or are times, ids or numbers, never what a person said.
+# (Each string not here is searched for personal data, which costs a run of spaCy's recogniser: on a busy
+# server this is most of the work of storing a message, so what is structure says so here.)
 STRUCTURE_KEYS = frozenset(
     {
         "event",
@@ -48,6 +50,8 @@ STRUCTURE_KEYS = frozenset(
         "message_id",
         "input_channel",
         "id",
+        "model_id",
+        "assistant_id",
         "response_selector",
         "retrieval_intent",
         "utter_action",
@@ -89,11 +93,18 @@ def _user_event(
     def clean(value: str) -> str:
         return clean_text if value == text else scrub(redaction.redact(value))
 
+    given = event.get("parse_data")
+    # The answers the model ranked for the message are the assistant's words, cleaned as its replies are.
+    selector = given.get("response_selector") if isinstance(given, dict) else None
+    if selector is not None:
+        event = {**event, "parse_data": {k: v for k, v in given.items() if k != "response_selector"}}
     out = _strings(event, clean)
     parse_data = out.get("parse_data")
     if isinstance(parse_data, dict):
-        entities = (event.get("parse_data") or {}).get("entities") or []
+        entities = (given or {}).get("entities") or []
         parse_data["entities"] = [_entity(e, text, found, clean) for e in entities if isinstance(e, dict)]
+        if selector is not None:
+            parse_data["response_selector"] = _strings(selector, scrub)
     return out
 
 
