@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.person_names import ORDINARY, find_names
 
@@ -129,6 +130,14 @@ _FILLER = frozenset("dot com net org uk co gmail hotmail outlook yahoo icloud li
 def find(text: str) -> list[Found]:
     """Every piece of personal data in ``text``, in order, none overlapping (the first kind to claim a
     stretch of text keeps it: emails, then dates, postcodes, handles, addresses, phones, names)."""
+    return list(_find(text))
+
+
+# The privacy reminder and the tracker store each search the message just sent, and a search runs spaCy's
+# recogniser: the last few answers are kept, in this process's memory only (never written anywhere, and
+# gone as newer messages come), so that it runs once a message.
+@lru_cache(maxsize=32)
+def _find(text: str) -> tuple[Found, ...]:
     found: list[Found] = []
 
     def claim(start: int, end: int, kind: str, replacement: str | None = None) -> None:
@@ -152,7 +161,7 @@ def find(text: str) -> list[Found]:
         claim(m.start(), m.end(), "phone")
     for start, end in find_names(text):
         claim(start, end, "name")
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def addresses(text: str) -> list[Found]:
