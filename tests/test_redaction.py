@@ -122,3 +122,18 @@ def test_every_stored_copy_of_a_message_loses_the_same_personal_data():
     assert slot["value"] == "[postcode]"
     # The assistant's words stay as the student saw them, but for what it repeated of theirs.
     assert bot["text"] == "Near SW1A [postcode] for [name]: 5 Jul to 9 Jul 2027, call 0151 496 0000"
+
+
+def test_the_answers_the_model_ranked_are_kept_as_the_assistant_wrote_them_but_for_what_it_repeated():
+    text = "hi im Jessica Thompson, do i need a degree"
+    answer = {"text": "Jessica, many careers do not need a degree.", "buttons": [{"title": "Ways in"}]}
+    selector = {"default": {"response": {"responses": [answer], "intent_response_key": "education/uni"}}}
+    event = {"event": "user", "text": text, "parse_data": {"text": text, "response_selector": selector}}
+    (user,) = redact_events([event])
+    stored = user["parse_data"]["response_selector"]["default"]["response"]
+    assert stored["responses"] == [
+        {"text": "[name], many careers do not need a degree.", "buttons": [{"title": "Ways in"}]}
+    ]
+    assert stored["intent_response_key"] == "education/uni"
+    # The conversation in memory keeps what the model gave, so the reply is unaffected.
+    assert event["parse_data"]["response_selector"] is selector and answer["text"].startswith("Jessica")

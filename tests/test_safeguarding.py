@@ -49,6 +49,13 @@ def test_the_phrase_list_catches_every_risk_message_in_the_benchmark_and_few_ord
         ("my stepdad hits me", "abuse_home"),
         ("they keep telling me to kys", "bullying"),
         ("a 30 yr old man on roblox wants to meet", "adult_contact"),
+        # Indirect ones, in other words than the blind benchmark's.
+        ("im giving all my games to my cousin, i wont need them after this week", "suicide"),
+        ("not planning on being around for results day tbh", "suicide"),
+        ("sometimes i want the pain to feel something", "self_harm"),
+        ("i wear long sleeves even in summer, please dont ask", "self_harm"),
+        ("im 14 and a 25 year old guy from insta wants to meet up", "adult_contact"),
+        ("visiting family this summer, my aunt says its to get married, i dont want to", "danger_now"),
     ],
 )
 def test_text_speak_misspellings_and_mixed_messages_are_caught(said, category):
@@ -65,6 +72,10 @@ def test_text_speak_misspellings_and_mixed_messages_are_caught(said, category):
         "how do i become a social worker who helps children who are abused",
         "dog grooming apprenticeships",
         "how do i become a 999 call handler",
+        "i want to be a solicitor who helps people leave abusive relationships",
+        "my dad always wants me to do stuff like get a job, and my mum wants me to do a levels",
+        "is a bartender basically a legal drug dealer, how much are they paid",
+        "is the suicide of the character the main theme in the play",
     ],
 )
 def test_figures_of_speech_and_careers_in_helping_are_not_risks(said):
