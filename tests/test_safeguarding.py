@@ -56,6 +56,9 @@ def test_the_phrase_list_catches_every_risk_message_in_the_benchmark_and_few_ord
         ("i wear long sleeves even in summer, please dont ask", "self_harm"),
         ("im 14 and a 25 year old guy from insta wants to meet up", "adult_contact"),
         ("visiting family this summer, my aunt says its to get married, i dont want to", "danger_now"),
+        ("how many of my nans tablets would it take", "suicide"),
+        ("mum goes away for days and leaves us with no one", "abuse_home"),
+        ("her ex turned up at our door shouting, we are upstairs", "danger_now"),
     ],
 )
 def test_text_speak_misspellings_and_mixed_messages_are_caught(said, category):
@@ -76,6 +79,7 @@ def test_text_speak_misspellings_and_mixed_messages_are_caught(said, category):
         "my dad always wants me to do stuff like get a job, and my mum wants me to do a levels",
         "is a bartender basically a legal drug dealer, how much are they paid",
         "is the suicide of the character the main theme in the play",
+        "my dad hit the jackpot on the lottery, can i still get a student loan",
     ],
 )
 def test_figures_of_speech_and_careers_in_helping_are_not_risks(said):
