@@ -40,6 +40,7 @@ def test_the_short_benchmark_run_reports_every_figure_and_loses_nothing(tmp_path
     assert figures["safeguarding"]["tuned_assistant"]["recall"] == 1.0
     serve = figures["serve"]
     assert set(serve["p95_ratio_ours_to_bare"]) == {"1_students", "8_students", "32_students"}
+    assert set(serve["targets_met"]) == {"p95_at_1_and_8_students", "throughput_at_8_students"}
     assert all(level["errors"] == 0 for level in serve["ours"].values())
     assert serve["memory_rss_mb"]["rasa"] > 100 and serve["startup_s"]["rasa"] > 0
     load = figures["load"]
