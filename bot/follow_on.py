@@ -1,6 +1,7 @@
 """Short follow-ups that ask the last question again about something else ("what about art?", "and
 midwives?", "and uni?"): answered by the same skill that answered last, whatever the NLU made of the
-few words (it reads "what about art" without context, and often as something else). Likewise a place
+few words (it reads "what about art" without context, and often as something else). After a comparison,
+"which one has better hours?" compares the same two again. Likewise a place
 or a postcode given after the assistant asked where the school is ("L8", "M14"), which alone reads as
 anything.
 
@@ -21,12 +22,13 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.actions.questions import FOLLOW_ON
+from bot.actions.questions import FOLLOW_ON, WHICH_OF_TWO
 from bot.safeguarding import RISK_INTENT
 from careers_catalog.geo import is_postcode
 
 MAX_WORDS = 7
 FIND_OPPORTUNITIES = "action_find_opportunities"
+COMPARE = "action_compare_careers"
 # Messages that are never a follow-up, however they start ("and thanks", "and bye").
 NOT_FOLLOW_ONS = frozenset(
     {RISK_INTENT, "thanks", "goodbye", "greet", "insult", "bot_challenge", "stop_quiz", "help"}
@@ -38,7 +40,7 @@ CONTINUED = (
     "action_save_career",
     FIND_OPPORTUNITIES,
     "action_role_models",
-    "action_compare_careers",
+    COMPARE,
     "utter_education",
 )
 
@@ -108,10 +110,11 @@ class FollowOnPolicy(Policy):
                 message is not None
                 and not tracker.active_loop_name
                 and (message.intent or {}).get("name") not in NOT_FOLLOW_ONS
-                and is_follow_on(message.text or "")
                 and (action := last_answer(tracker))
             ):
-                scores[domain.index_for_action(action)] = 1.0
+                text = message.text or ""
+                if is_follow_on(text) or (action == COMPARE and WHICH_OF_TWO.match(text)):
+                    scores[domain.index_for_action(action)] = 1.0
         elif _answered_by_me(tracker):
             scores[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
         return self._prediction(scores)

@@ -83,6 +83,10 @@ def test_a_short_follow_up_is_answered_by_the_skill_that_answered_last(servers: 
     assert "where Art and Design really helps" in _text(servers.say(sender, "what about art"))
     servers.say(sender, "how much do nurses earn")
     assert "Pay for a midwife" in _text(servers.say(sender, "and midwives?"))
+    servers.say(sender, "doctor vs nurse")
+    # Whatever the NLU makes of it, the question is about the two just compared.
+    again = _text(servers.say(sender, "which one has better hours"))
+    assert "side by side" in again and "Nurse" in again, again
 
 
 def test_personal_data_gets_a_kind_reminder_and_the_question_is_still_answered(servers: Assistant):

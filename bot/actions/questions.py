@@ -73,3 +73,7 @@ def other_facets(text: str, primary: str) -> list[str]:
 FOLLOW_ON = re.compile(
     r"^\s*(?:and|n|what about|wat about|what abt|how about|hbu|or|same for|same with)\b(.*)$", re.I
 )
+# "Which one has better hours?", "which of them pays more": a question about the two careers just compared.
+WHICH_OF_TWO = re.compile(
+    r"^\s*(?:so\s+|ok\s+|and\s+)?(?:which|wich|whic)\s+(?:one|1|of (?:them|the two|those))\b", re.I
+)
