@@ -1,9 +1,8 @@
 """Short follow-ups that ask the last question again about something else ("what about art?", "and
 midwives?", "and uni?"): answered by the same skill that answered last, whatever the NLU made of the
 few words (it reads "what about art" without context, and often as something else). After a comparison,
-"which one has better hours?" compares the same two again. Likewise a place
-or a postcode given after the assistant asked where the school is ("L8", "M14"), which alone reads as
-anything.
+"which one has better hours?" compares the same two again. Likewise a place or a postcode given after
+the assistant asked where the school is ("L8", "M14"), which alone reads as anything.
 
 A policy, so that it sees the conversation: it predicts the action that gave the last answer, and then
 listening. Rules still decide everything else; risk messages are left to safeguarding and a running
