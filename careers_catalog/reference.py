@@ -153,13 +153,6 @@ class Reference:
         """T Level name -> its status for new students ("open", "closed to new students", ...)."""
         return {r["name"]: r["status"] for r in _rows(self.directory / "t_levels.csv")}
 
-    @cached_property
-    def t_level_renames(self) -> dict[str, str]:
-        """A retired T Level name -> the name it has had since September 2025."""
-        return {
-            r["former_name"]: r["name"] for r in _rows(self.directory / "t_levels.csv") if r["former_name"]
-        }
-
     def t_level_open(self, name: str) -> bool:
         return self.t_levels.get(name, "").startswith("open")
 

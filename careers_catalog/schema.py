@@ -236,8 +236,6 @@ def _route_problems(route: Route, ref: Reference) -> list[str]:
         return out
     if route.type == "t_level":
         name = route.qualification.removeprefix("T Level in ").strip()
-        if name in ref.t_level_renames:
-            return [f"the {name} T Level is called {ref.t_level_renames[name]} since September 2025"]
         if not route.qualification.startswith("T Level in ") or name not in ref.t_levels:
             return [
                 f"{route.qualification!r} is not a T Level: write 'T Level in <name>', a name from "

@@ -93,14 +93,11 @@ def main(source: Path) -> None:
     _write(
         "t_levels.csv",
         [
-            "T Levels in England for September 2025 starts: name, status and former name. Sources: DfE",
+            "T Levels for September 2025 starts in England, by the names in force. Sources: DfE",
             "'March 2025 - T Level update' (21 March 2025), DfE announcement of 12 December 2024, FE Week.",
         ],
-        ["name", "status", "former_name", "changes_next"],
-        [
-            [r["t_level"], r["status_for_september_2025_starts"], r["former_name"], r["what_changes_next"]]
-            for r in t_levels
-        ],
+        ["name", "status", "changes_next"],  # retired names are left out: only those in force now
+        [[r["t_level"], r["status_for_september_2025_starts"], r["what_changes_next"]] for r in t_levels],
     )
     wages = _read(source / "uk-minimum-wage-rates-2025-2026.csv")
     _write(

@@ -150,11 +150,11 @@ RULES = [
         id="T Level closed to new students",
     ),
     pytest.param(
-        ("Design and Development for Engineering and Manufacturing", "Digital Business Services"),
-        "test-pilot: the Digital Business Services T Level is called Digital Data Analytics since "
-        "September 2025",
+        ("Design and Development for Engineering and Manufacturing", "Digital Widget Services"),
+        "test-pilot: 'T Level in Digital Widget Services' is not a T Level: write 'T Level in <name>', "
+        "a name from reference/t_levels.csv",
         21,
-        id="T Level under a retired name",
+        id="T Level not in force",
     ),
     pytest.param(
         ("standard: ST1315", "standard: ST0397"),
