@@ -232,3 +232,54 @@ def test_the_web_widget_gets_the_overview_as_a_career_card_with_pay_and_buttons(
     other = tracker("what does a plumber do", "ask_career_overview", career("plumber"))
     other.events.append({"event": "user", "text": "what does a plumber do", "input_channel": "rest"})
     assert run(ActionCareerInfo(), other)[0][0]["text"].startswith("Plumber: ")
+
+
+def test_and_uni_after_the_ways_in_without_a_degree_gives_the_ways_in_with_one():
+    messages, _ = run(ActionCareerInfo(), tracker("and uni?", "ask_routes_without_degree", career="nurse"))
+    assert messages[0]["reply"] == "routes" and "university" in messages[0]["text"].lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("whats the age limit for cabin crew", "routes"),
+        ("what options for forensics", "subjects"),
+        ("can i do an apprenticeship instead", "routes_without_degree"),
+    ],
+)
+def test_the_words_say_which_question_when_the_intent_is_only_about_the_job(text: str, reply: str):
+    messages, _ = run(ActionCareerInfo(), tracker(text, "ask_career_overview", career="architect"))
+    assert messages[0]["reply"] == reply
+
+
+def test_a_student_choosing_between_two_careers_gets_them_side_by_side_whatever_else_they_say():
+    text = "im stuck between being an electrician and a plumber, my uncle says plumbing pays better"
+    messages, _ = run(ActionCareerInfo(), tracker(text, "ask_pay"))
+    assert messages[0]["reply"] == "compare" and set(messages[0]["careers"]) == {"electrician", "plumber"}
+
+
+def test_jobs_for_what_a_student_likes_are_suggested_not_asked_which_career():
+    text = "ok what jobs are there if i like working with animals"
+    messages, _ = run(ActionCareerInfo(), tracker(text, "ask_related"))
+    assert messages[0]["reply"] == "careers_for_interests"
+    messages, _ = run(ActionFallback(), tracker("i like gaming", "nlu_fallback"))
+    assert messages[0]["reply"] == "careers_for_interests"
+    assert any("game" in b["title"].lower() for b in messages[0]["buttons"])
+
+
+def test_an_unclear_question_about_the_career_in_focus_is_answered_for_it():
+    messages, _ = run(
+        ActionFallback(), tracker("can i do an apprenticeship instead", "nlu_fallback", career="architect")
+    )
+    assert messages[0]["reply"] == "routes_without_degree" and messages[0]["careers"] == ["architect"]
+    # Without a career in focus, the same words get the assistant's usual help.
+    messages, _ = run(ActionFallback(), tracker("can i do an apprenticeship instead", "nlu_fallback"))
+    assert messages[0]["reply"] in {"fallback", "did_you_mean"}
+
+
+def test_a_career_named_in_a_message_answered_as_something_else_stays_in_focus():
+    t = tracker("how do i become one then", "ask_routes")
+    named = {"entities": [{"entity": "career", "value": "electrician"}]}
+    t.events = [{"event": "user", "parse_data": named}, {"event": "bot"}, {"event": "user"}]
+    messages, slots = run(ActionCareerInfo(), t)
+    assert messages[0]["reply"] == "routes" and slots["career"] == "electrician"

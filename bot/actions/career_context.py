@@ -103,11 +103,22 @@ def is_bare_mention(tracker: Tracker, named: str | None) -> bool:
     return not rest
 
 
+# How many of the student's earlier messages may name the career a question without one is about.
+RECENT_MESSAGES = 3
+
+
 def career_in_focus(tracker: Tracker) -> str | None:
-    """The id of the career the conversation is currently about (the ``career`` slot)."""
+    """The id of the career the conversation is currently about: the one last answered about (the
+    ``career`` slot), or else one the student named lately in a message answered as something else ("my
+    dad says girls can't be electricians" ... "how do i become one then")."""
     career_id = tracker.get_slot("career")
     if career_id and catalog().ref(career_id):
         return career_id
+    earlier = [e for e in tracker.events if e.get("event") == "user"][:-1][-RECENT_MESSAGES:]
+    for event in reversed(earlier):
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            if entity.get("entity") == "career" and (match := catalog().resolve(str(entity.get("value")))):
+                return match.career_id
     return None
 
 

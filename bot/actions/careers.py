@@ -18,8 +18,10 @@ from bot.actions.career_context import (
     mentioned_career,
     remember,
 )
-from bot.actions.compare import compare, two_in_play, two_named
-from bot.actions.questions import facet_by_words, other_facets
+from bot.actions.compare import compare, torn_between, two_in_play, two_named
+from bot.actions.discovery import ActionSuggestCareers
+from bot.actions.questions import TELLS_LIKES, facet_by_words, other_facets
+from careers_catalog.text import normalize
 from careers_catalog.workplaces import Workplace, workplace_in
 
 FACET_REPLIES = {messages.reply_of_facet(f): f for f in messages.FACETS}
@@ -54,8 +56,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
     last = last_reply(tracker)
     if mention.career and follows_on(tracker, mention.named) and last.kind in FACET_REPLIES:
         facet = FACET_REPLIES[last.kind]  # the pay of plumbers ... "and electricians?"
-    if facet == "overview" and (pair := two_named(tracker)):
-        return compare(dispatcher, tracker, *pair)  # "nurse and paramedic"
+    if (facet == "overview" and (pair := two_named(tracker))) or (pair := torn_between(tracker)):
+        return compare(dispatcher, tracker, *pair)  # "nurse and paramedic", "stuck between a and b"
     if mention.career:
         career_id = mention.career.career_id
     elif place := workplace_in(text):
@@ -66,6 +68,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
         return compare(dispatcher, tracker, *pair)  # "which one has better hours?"
     else:
         career_id = career_in_focus(tracker)
+    if career_id is None and facet == "related" and TELLS_LIKES.search(normalize(text)):
+        return ActionSuggestCareers().run(dispatcher, tracker, {})  # "what jobs are there if i like animals"
     if career_id is None:
         return _ask_which(dispatcher, facet)
     # "What's the pay like and do I need a degree?": every question in the message, in turn.

@@ -68,6 +68,17 @@ _WHICH_OF_TWO = re.compile(
 
 
 _JOINERS = frozenset("and or vs versus a an the".split())
+# Words of a student choosing between two careers ("stuck between electrician and plumber").
+_CHOOSING = re.compile(r"\b(?:between|vs|versus|or|better|difference|compare|choose|decide|stuck|torn)\b")
+
+
+def torn_between(tracker: Tracker) -> tuple[str, str] | None:
+    """Two careers named in a message about choosing between them, whatever else it says."""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/") or not _CHOOSING.search(text.lower()):
+        return None
+    named = all_mentioned_careers(tracker)
+    return (named[0], named[1]) if len(named) == 2 else None
 
 
 def two_named(tracker: Tracker) -> tuple[str, str] | None:

@@ -12,8 +12,9 @@ from bot.actions import career_context, messages
 from bot.actions.careers import answer, show_workplace
 from bot.actions.discovery import ActionSuggestCareers
 from bot.actions.opportunities import ActionFindOpportunities, locator
-from bot.actions.questions import first_facet
+from bot.actions.questions import TELLS_LIKES, first_facet
 from careers_catalog.geo import LocationError, is_postcode
+from careers_catalog.text import normalize
 from careers_catalog.workplaces import workplace_in
 
 HELP_TEXT = (
@@ -67,6 +68,10 @@ class ActionFallback(Action):
         if guess == "help":
             dispatcher.utter_message(response="utter_help")
             return []
+        if TELLS_LIKES.search(normalize(text)):  # "i like gaming": careers that fit, not close names
+            return ActionSuggestCareers().run(dispatcher, tracker, domain)
+        if (facet := first_facet(text)) and career_context.career_in_focus(tracker):
+            return answer(dispatcher, tracker, facet)  # "can i do an apprenticeship instead"
         close = [
             m
             for m in (career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else [])

@@ -20,18 +20,22 @@ _CUES = {
     "hours": r"hours|shifts?|nights?|weekends?|9 ?(?:to|-) ?5|part ?time|full ?time|holidays?|overtime"
     r"|work from home|wfh",
     "routes_without_degree": r"(?:without|skip|no) (?:a |going to )?(?:degree|uni|university)"
+    r"|apprenticeship instead|instead of (?:going to )?(?:uni|university|a degree)"
     r"|(?:need|needs|require\w*|have to (?:go to|get|have)|must have) (?:a |to go to )?"
     r"(?:degree|uni|university)"
     r"|(?:degree|uni|university) (?:needed|necessary|required|essential)",
     "routes": r"how (?:do|can|would|could|does) (?:i|you|u|someone|people|one) "
     r"(?:become|get into|get in|start)"
     r"|how to (?:become|get into)|qualifications?|apprenticeships?|t levels?|what (?:degree|course)"
-    r"|which (?:degree|course)|(?:and|what about|or) (?:uni|university)",
-    "subjects": r"gcses?|a levels?|subjects?|grades?",
+    r"|which (?:degree|course)|(?:and|what about|or) (?:uni|university)"
+    r"|age limit|(?:what|which|minimum) age|how old (?:do|does|must|should|can)",
+    "subjects": r"gcses?|a levels?|subjects?|grades?|options",
     "skills": r"skills?|qualities|personality",
     "outlook": r"future|demand|replaced|robots?|job security|still (?:exist|be around|be needed)",
 }
 _PATTERNS = {facet: re.compile(rf"\b(?:{words})\b") for facet, words in _CUES.items()}
+# Facets no explainer of the school system answers ("and the pay after?" is about the job).
+CAREER_ONLY_FACETS = frozenset({"pay", "hours", "skills", "outlook", "related"})
 # Facets that answer the same question: asking for one never adds the other.
 _SAME = {"routes": "routes_without_degree", "routes_without_degree": "routes"}
 _JOINED = re.compile(r"\band\b|\balso\b|\bplus\b|&|,|\?\s*\S|[.!]\s+\w")
@@ -40,14 +44,23 @@ MAX_EXTRA = 2
 
 def _asked(text: str) -> list[str]:
     said = normalize(text)
-    found = sorted((m.start(), f) for f, pattern in _PATTERNS.items() if (m := pattern.search(said)))
-    return [f for _, f in found]
+    # In the order asked; of two cues at one place, the longer ("apprenticeship instead").
+    found = sorted(
+        (m.start(), -len(m.group()), f) for f, pattern in _PATTERNS.items() if (m := pattern.search(said))
+    )
+    return [f for *_, f in found]
+
+
+# "And uni?" after the ways in without a degree asks for the ways in with one.
+_UNI_TOO = re.compile(r"^(?:and|what about|how about|or) (?:uni|university|a degree)\b")
 
 
 def facet_by_words(text: str, facet: str) -> str:
     """The facet to answer: the intent's, unless the message's words ask for another and nothing about
     the intent's ("whats being a dentist like" read as similar careers)."""
     asked = _asked(text) if text and not text.startswith("/") else []
+    if facet == "routes_without_degree" and asked and _UNI_TOO.match(normalize(text)):
+        return "routes"
     return asked[0] if asked and facet not in asked and _SAME.get(facet) not in asked else facet
 
 
@@ -76,4 +89,11 @@ FOLLOW_ON = re.compile(
 # "Which one has better hours?", "which of them pays more": a question about the two careers just compared.
 WHICH_OF_TWO = re.compile(
     r"^\s*(?:so\s+|ok\s+|and\s+)?(?:which|wich|whic)\s+(?:one|1|of (?:them|the two|those))\b", re.I
+)
+
+# A student saying what they like ("i like gaming", "im into animals"): careers that fit, not a job title.
+TELLS_LIKES = re.compile(
+    r"\b(?:i|i m|im|i am) (?:really )?(?:like|love|enjoy|into|good at|interested in|passionate about)\b"
+    r"|\bif i (?:like|love|enjoy)\b",
+    re.I,
 )
