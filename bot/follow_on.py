@@ -21,13 +21,14 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.actions.questions import FOLLOW_ON, WHICH_OF_TWO
+from bot.actions.questions import CAREER_ONLY_FACETS, FOLLOW_ON, WHICH_OF_TWO, first_facet
 from bot.safeguarding import RISK_INTENT
 from careers_catalog.geo import is_postcode
 
 MAX_WORDS = 7
 FIND_OPPORTUNITIES = "action_find_opportunities"
 COMPARE = "action_compare_careers"
+EDUCATION = "utter_education"
 # Messages that are never a follow-up, however they start ("and thanks", "and bye").
 NOT_FOLLOW_ONS = frozenset(
     {RISK_INTENT, "thanks", "goodbye", "greet", "insult", "bot_challenge", "stop_quiz", "help"}
@@ -40,7 +41,7 @@ CONTINUED = (
     FIND_OPPORTUNITIES,
     "action_role_models",
     COMPARE,
-    "utter_education",
+    EDUCATION,
 )
 
 
@@ -71,12 +72,13 @@ def last_answer(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
-def _answered_by_me(tracker: DialogueStateTracker) -> bool:
+def answered_by(tracker: DialogueStateTracker, policy: str) -> bool:
+    """Whether the answer to the latest message was chosen by the named policy (which then listens)."""
     for event in reversed(tracker.applied_events()):
         if isinstance(event, UserUttered):
             return False
         if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
-            return "FollowOnPolicy" in (event.policy or "")
+            return policy in (event.policy or "")
     return False
 
 
@@ -112,8 +114,11 @@ class FollowOnPolicy(Policy):
                 and (action := last_answer(tracker))
             ):
                 text = message.text or ""
-                if is_follow_on(text) or (action == COMPARE and WHICH_OF_TWO.match(text)):
+                # "and the pay after?" after an explainer is about a job, not the school system.
+                about_a_job = action == EDUCATION and first_facet(text) in CAREER_ONLY_FACETS
+                which_of_two = action == COMPARE and WHICH_OF_TWO.match(text)
+                if not about_a_job and (is_follow_on(text) or which_of_two):
                     scores[domain.index_for_action(action)] = 1.0
-        elif _answered_by_me(tracker):
+        elif answered_by(tracker, type(self).__name__):
             scores[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
         return self._prediction(scores)

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.common import MODEL, RASA, ROOT, Assistant, bench_env
+from bench.conversations import Runner
 
 pytestmark = pytest.mark.e2e
 
@@ -164,3 +165,41 @@ def test_rasa_test_stories_pass(servers: Assistant, tmp_path: Path):
         env=bench_env(),
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
+# Conversations whose questions the NLU alone reads as another topic, or reads without the conversation
+# around them: (what the student types, the reply expected, the career it is about).
+IN_CONTEXT = {
+    "a named career's question read as an explainer": [
+        ("what gcses do i need to be an astronaut", "subjects", "astronaut"),
+        ("how do i become a model", "routes", "fashion-model"),
+    ],
+    "the career in focus, not the school system in general": [
+        ("how much do electricians earn", "pay", "electrician"),
+        ("what a levels would i need", "subjects", "electrician"),
+        ("what are t levels", "education_answer", None),
+        ("and the pay after", "pay", "electrician"),
+    ],
+    "a career named in a question answered as something else stays in focus": [
+        ("my dad says girls cant be electricians", "confidence_answer", None),
+        ("how do i become one then", "routes", "electrician"),
+    ],
+    "two careers a student is choosing between": [
+        ("im stuck between being an electrician and a plumber, which is better", "compare", None),
+    ],
+    "likes, not a job title": [("i like gaming", "careers_for_interests", None)],
+    "and uni after the ways in without it": [
+        ("can i be a nurse without uni", "routes_without_degree", "nurse"),
+        ("and uni?", "routes", "nurse"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(IN_CONTEXT))
+def test_questions_are_answered_in_the_context_they_were_asked(servers: Assistant, name: str):
+    runner = Runner(servers.rasa_url, servers.env["RASA_API_TOKEN"])
+    sender = _sender()
+    for user, reply, career in IN_CONTEXT[name]:
+        expect = {"reply": reply, **({"career": career} if career else {})}
+        turn = runner.turn(sender, user, expect)
+        assert turn.passed, (user, turn.problems)
