@@ -21,8 +21,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.actions.questions import CAREER_ONLY_FACETS, first_facet
-from bot.follow_on import answered_by
+from bot.actions.questions import CAREER_ONLY_FACETS, first_facet, narrows_last_question
+from bot.follow_on import answered_by, last_answer
 
 CAREER_INFO = "action_career_info"
 # Intents a career question is misread as. Confidence questions ("can girls be electricians") and the
@@ -72,6 +72,8 @@ def misread_career_question(tracker: DialogueStateTracker) -> bool:
         return False
     if facet in CAREER_ONLY_FACETS or _POINTS_BACK.search(text):
         return True
+    if narrows_last_question(text) and last_answer(tracker) == CAREER_INFO:
+        return True  # the pay of electricians ... "on an apprenticeship tho"
     return not _DEFINES.search(text) and bool(_ASKS_WHAT_TO_DO.search(text))
 
 

@@ -156,15 +156,23 @@ class Reference:
     def t_level_open(self, name: str) -> bool:
         return self.t_levels.get(name, "").startswith("open")
 
-    @cached_property
-    def living_wage(self) -> tuple[float, str]:
-        """The newest National Living Wage an hour and the date it applies from ("1 April 2026")."""
-        row = next(
-            r for r in _rows(self.directory / "minimum_wage.csv") if r["rate"] == "National Living Wage"
-        )
+    def minimum_rate(self, rate: str) -> tuple[float, str]:
+        """The newest of a minimum wage rate (a ``rate`` of minimum_wage.csv) in pounds an hour, and the
+        date it applies from ("1 April 2026")."""
+        row = next(r for r in _rows(self.directory / "minimum_wage.csv") if r["rate"] == rate)
         newest = max(k for k in row if k.startswith("from_"))
         year = newest.split("_")[1]
         return float(row[newest]), f"1 April {year}"
+
+    @cached_property
+    def living_wage(self) -> tuple[float, str]:
+        """The newest National Living Wage an hour and the date it applies from ("1 April 2026")."""
+        return self.minimum_rate("National Living Wage")
+
+    @cached_property
+    def apprentice_rate(self) -> tuple[float, str]:
+        """The newest apprentice rate of the National Minimum Wage an hour, and the date it applies from."""
+        return self.minimum_rate("Apprentice rate")
 
     @property
     def living_wage_full_time(self) -> int:

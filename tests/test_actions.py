@@ -283,3 +283,15 @@ def test_a_career_named_in_a_message_answered_as_something_else_stays_in_focus()
     t.events = [{"event": "user", "parse_data": named}, {"event": "bot"}, {"event": "user"}]
     messages, slots = run(ActionCareerInfo(), t)
     assert messages[0]["reply"] == "routes" and slots["career"] == "electrician"
+
+
+def test_pay_on_an_apprenticeship_gives_the_apprentice_rate_in_force_with_its_source():
+    messages, _ = run(ActionCareerInfo(), tracker("how much do apprentice electricians get paid", "ask_pay"))
+    assert [m["reply"] for m in messages] == ["pay", "pay"]
+    assert "£8.00 an hour from 1 April 2026" in messages[1]["text"] and "GOV.UK" in messages[1]["text"]
+    # "On an apprenticeship tho" after the pay: the pay again, for the same career, with the rate.
+    said = [{"event": "user"}, {"event": "bot", "metadata": {"reply": "pay", "careers": ["electrician"]}}]
+    t = tracker("on an apprenticeship tho", "education", career="electrician")
+    t.events = [*said, {"event": "user"}]
+    messages, _ = run(ActionCareerInfo(), t)
+    assert [m["reply"] for m in messages] == ["pay", "pay"] and "apprentice rate" in messages[1]["text"]

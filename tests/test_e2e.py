@@ -188,6 +188,10 @@ IN_CONTEXT = {
         ("im stuck between being an electrician and a plumber, which is better", "compare", None),
     ],
     "likes, not a job title": [("i like gaming", "careers_for_interests", None)],
+    "the last question narrowed": [
+        ("how much do sparkies make", "pay", "electrician"),
+        ("on an apprenticeship tho", "pay", "electrician"),
+    ],
     "and uni after the ways in without it": [
         ("can i be a nurse without uni", "routes_without_degree", "nurse"),
         ("and uni?", "routes", "nurse"),

@@ -20,7 +20,13 @@ from bot.actions.career_context import (
 )
 from bot.actions.compare import compare, torn_between, two_in_play, two_named
 from bot.actions.discovery import ActionSuggestCareers
-from bot.actions.questions import TELLS_LIKES, facet_by_words, other_facets
+from bot.actions.questions import (
+    ABOUT_APPRENTICES,
+    TELLS_LIKES,
+    facet_by_words,
+    narrows_last_question,
+    other_facets,
+)
 from careers_catalog.text import normalize
 from careers_catalog.workplaces import Workplace, workplace_in
 
@@ -56,6 +62,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
     last = last_reply(tracker)
     if mention.career and follows_on(tracker, mention.named) and last.kind in FACET_REPLIES:
         facet = FACET_REPLIES[last.kind]  # the pay of plumbers ... "and electricians?"
+    elif not mention.named and narrows_last_question(text) and last.kind in FACET_REPLIES:
+        facet = FACET_REPLIES[last.kind]  # the pay of electricians ... "on an apprenticeship tho"
     if (facet == "overview" and (pair := two_named(tracker))) or (pair := torn_between(tracker)):
         return compare(dispatcher, tracker, *pair)  # "nurse and paramedic", "stuck between a and b"
     if mention.career:
@@ -74,9 +82,21 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
         return _ask_which(dispatcher, facet)
     # "What's the pay like and do I need a degree?": every question in the message, in turn.
     events: list[EventType] = []
-    for asked in [facet, *other_facets(text, facet)]:
+    asked_facets = [facet, *other_facets(text, facet)]
+    for asked in asked_facets:
         events = show_facet(dispatcher, tracker, career_id, asked) or events
+    if "pay" in asked_facets and ABOUT_APPRENTICES.search(text):
+        _show_apprentice_pay(dispatcher, career_id)
     return events
+
+
+def _show_apprentice_pay(dispatcher: CollectingDispatcher, career_id: str) -> None:
+    profile = career_context.catalog().profile(career_id)
+    if profile is not None:
+        rate, since = career_context.reference().apprentice_rate
+        dispatcher.utter_message(
+            text=messages.apprentice_pay_text(profile, rate, since), **messages.about("pay", profile.id)
+        )
 
 
 def _unclear(dispatcher: CollectingDispatcher, named: str, suggestions: list, facet: str) -> list[EventType]:

@@ -144,6 +144,16 @@ def facet_text(profile: CareerProfile, facet: str) -> str:
     return _WRITERS[facet](profile)
 
 
+def apprentice_pay_text(p: CareerProfile, rate: float, since: str) -> str:
+    """What an apprentice is paid at least, for a student who asked about pay on an apprenticeship."""
+    return (
+        f"As an apprentice {p.title.lower()}, you would be paid a wage while you train: at least "
+        f"£{rate:.2f} an hour from {since} if you're under 19 or in your first year (the apprentice rate), "
+        "then at least the minimum wage for your age. Many employers pay apprentices more than that. "
+        f"(Source: GOV.UK, National Minimum Wage and National Living Wage rates, {since.split()[-1]}.)"
+    )
+
+
 def _overview(p: CareerProfile) -> str:
     return f"{p.title}: {p.summary}\n\n{p.day_to_day}"
 

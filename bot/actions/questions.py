@@ -97,3 +97,15 @@ TELLS_LIKES = re.compile(
     r"|\bif i (?:like|love|enjoy)\b",
     re.I,
 )
+
+# Pay asked about on an apprenticeship ("how much do apprentice sparkies get", "on an apprenticeship tho").
+ABOUT_APPRENTICES = re.compile(r"\bapprentice(?:s|ship|ships)?\b", re.I)
+# A few words that narrow the last question without asking a new one ("on an apprenticeship tho", "as a
+# trainee?"): the last question again, about the same career.
+_NARROWS = re.compile(r"^\s*(?:on|as|in|during|for|with|without|at|while)\b|\b(?:tho|though)\s*\??\s*$", re.I)
+MAX_NARROWING_WORDS = 6
+
+
+def narrows_last_question(text: str) -> bool:
+    """Whether a message only narrows the last question ("on an apprenticeship tho")."""
+    return bool(text) and len(text.split()) <= MAX_NARROWING_WORDS and bool(_NARROWS.search(text))
