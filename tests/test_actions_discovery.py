@@ -117,6 +117,11 @@ def _answer(form: ValidateInterestQuizForm, text: str, answers: list, choice: st
         ("kinda", OK),
         ("nah not for me", NOT_FOR_ME),
         ("skip", None),
+        ("not bad", OK),
+        ("mid tbh", OK),
+        ("nahh", NOT_FOR_ME),
+        ("i wouldnt", NOT_FOR_ME),
+        ("i'd like that", LOVE),
     ],
 )
 def test_typed_quiz_answers_are_understood(text: str, value: int | None):

@@ -27,9 +27,17 @@ SKIP = "skip"
 CHOICES = {"love": LOVE, "ok": OK, "no": NOT_FOR_ME, SKIP: None}
 _TYPED = [
     (SKIP, r"\b(skip|pass|next|dunno|don t know|dont know|idk|not sure|no idea)\b"),
-    ("no", r"\b(no|nah|nope|not|not really|not for me|hate|never|boring|no way|not at all|rather not)\b"),
+    ("ok", r"\b(not bad|not too bad|mid)\b"),  # before "not" is read as no
+    (
+        "no",
+        r"\b(no|nah+|nope|not|not really|not for me|hate|never|boring|no way|not at all|rather not"
+        r"|wouldn t|wouldnt|would not|no thanks)\b",
+    ),
     ("ok", r"\b(ok|okay|maybe|kinda|kind of|sort of|sometimes|meh|alright|it s fine|fine|a bit|depends)\b"),
-    ("love", r"\b(yes|yeah|yep|yh|ye|love|loved|definitely|deffo|fun|enjoy|sure|great|cool|would|100)\b"),
+    (
+        "love",
+        r"\b(yes|yeah|yep|yh|ye|love|loved|definitely|deffo|fun|enjoy|sure|great|cool|would|100|like)\b",
+    ),
 ]
 
 
