@@ -13,16 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.actions.questions import CAREER_ONLY_FACETS, first_facet, narrows_last_question
-from bot.follow_on import answered_by, last_answer
+from bot.context_policy import ContextPolicy
+from bot.follow_on import last_answer
 
 CAREER_INFO = "action_career_info"
 # Intents a career question is misread as. Confidence questions ("can girls be electricians") and the
@@ -78,29 +74,12 @@ def misread_career_question(tracker: DialogueStateTracker) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class CareerQuestionPolicy(Policy):
+class CareerQuestionPolicy(ContextPolicy):
     """Predicts the careers skill for a career question read as another topic, then listening."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"priority": 8}  # above the RulePolicy's; below the follow-ons', which read context first
 
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        scores = self._default_predictions(domain)
-        if tracker.latest_action_name == ACTION_LISTEN_NAME:
-            if misread_career_question(tracker):
-                scores[domain.index_for_action(CAREER_INFO)] = 1.0
-        elif answered_by(tracker, type(self).__name__):
-            scores[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-        return self._prediction(scores)
+    def choose(self, tracker: DialogueStateTracker) -> str | None:
+        return CAREER_INFO if misread_career_question(tracker) else None

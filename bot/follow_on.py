@@ -12,16 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.actions.questions import CAREER_ONLY_FACETS, FOLLOW_ON, WHICH_OF_TWO, first_facet
+from bot.context_policy import ContextPolicy
 from bot.safeguarding import RISK_INTENT
 from careers_catalog.geo import is_postcode
 
@@ -72,53 +68,27 @@ def last_answer(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
-def answered_by(tracker: DialogueStateTracker, policy: str) -> bool:
-    """Whether the answer to the latest message was chosen by the named policy (which then listens)."""
-    for event in reversed(tracker.applied_events()):
-        if isinstance(event, UserUttered):
-            return False
-        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
-            return policy in (event.policy or "")
-    return False
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class FollowOnPolicy(Policy):
+class FollowOnPolicy(ContextPolicy):
     """Predicts the last skill again for a short follow-up, then listening."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"priority": 9}  # above the RulePolicy's; below the privacy reminder, which goes first
 
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        scores = self._default_predictions(domain)
+    def choose(self, tracker: DialogueStateTracker) -> str | None:
+        if answers_where(tracker):
+            return FIND_OPPORTUNITIES
         message = tracker.latest_message
-        if tracker.latest_action_name == ACTION_LISTEN_NAME:
-            if answers_where(tracker):
-                scores[domain.index_for_action(FIND_OPPORTUNITIES)] = 1.0
-            elif (
-                message is not None
-                and not tracker.active_loop_name
-                and (message.intent or {}).get("name") not in NOT_FOLLOW_ONS
-                and (action := last_answer(tracker))
-            ):
-                text = message.text or ""
-                # "and the pay after?" after an explainer is about a job, not the school system.
-                about_a_job = action == EDUCATION and first_facet(text) in CAREER_ONLY_FACETS
-                which_of_two = action == COMPARE and WHICH_OF_TWO.match(text)
-                if not about_a_job and (is_follow_on(text) or which_of_two):
-                    scores[domain.index_for_action(action)] = 1.0
-        elif answered_by(tracker, type(self).__name__):
-            scores[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-        return self._prediction(scores)
+        if (
+            message is None
+            or tracker.active_loop_name
+            or (message.intent or {}).get("name") in NOT_FOLLOW_ONS
+            or not (action := last_answer(tracker))
+        ):
+            return None
+        text = message.text or ""
+        # "and the pay after?" after an explainer is about a job, not the school system.
+        about_a_job = action == EDUCATION and first_facet(text) in CAREER_ONLY_FACETS
+        which_of_two = action == COMPARE and WHICH_OF_TWO.match(text)
+        return action if not about_a_job and (is_follow_on(text) or which_of_two) else None
