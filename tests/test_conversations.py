@@ -16,9 +16,9 @@ from bench.conversations import BLIND, Runner, figures, load
 pytestmark = pytest.mark.e2e
 
 # The share of conversations in which every turn got the answer its writer expected, a little below
-# what `python -m bench.conversations` measured on 4 December 2026 (tuning 0.75, sealed 0.64; issue J's
+# what `python -m bench.conversations` measured on 5 December 2026 (tuning 0.84, sealed 0.74; issue J's
 # target for the sealed part is 0.95), so that a model trained on another machine may differ slightly.
-FLOORS = {"tuning": 0.65, "sealed": 0.60}
+FLOORS = {"tuning": 0.78, "sealed": 0.68}
 
 
 @pytest.mark.parametrize("part", ["tuning", "sealed"])
