@@ -1,11 +1,12 @@
 """How well the assistant spots messages that signal risk: recall on written risk messages and the
 false-positive rate on ordinary ones (bench/data/safeguarding/).
 
-Four sets, each written apart from the others and from the training data: ``risk.yml``/``ordinary.yml``
+Five sets, each written apart from the others and from the training data: ``risk.yml``/``ordinary.yml``
 (the phrase list was tuned on it), ``second/`` (measured untouched first, then tuned on: see issue F's
 closing note), ``heldout/`` (meant never to tune anything; issue J chose between two models on it, so it
-is spent) and ``blind2/``, written blind for issue J with a tuning part and a sealed part whose messages
-are never printed. Each message goes through the trained model's full NLU pipeline, which ends with
+is spent), ``blind2/``, written blind for issue J with a tuning part and a sealed part whose messages
+are never printed, and ``blind3/``, all sealed, written blind at the end of issue J to compare the
+assistant before and after it. Each message goes through the trained model's full NLU pipeline, which ends with
 bot/safeguarding_classifier.py, exactly as in a conversation; the phrase list alone is measured too.
 Targets: recall 100% on the tuning sets and no lower than before on the others, false positives under
 2% (1% on ordinary blind messages, issue J).
@@ -40,9 +41,12 @@ SETS = {
     # messages, with look-alikes. Tune on ``blind2_tuning``; ``blind2_sealed`` is for the final figures.
     "blind2_tuning": (DATA / "blind2" / "tuning", ["risk.yml"], ["ordinary.yml"]),
     "blind2_sealed": (DATA / "blind2" / "sealed", ["risk.yml"], ["ordinary.yml"]),
+    # Written blind at the end of issue J to compare the assistant before and after it on messages neither
+    # was tuned on: all sealed.
+    "blind3_sealed": (DATA / "blind3" / "sealed", ["risk.yml"], ["ordinary.yml"]),
 }
 # Sets whose messages are never printed: what they missed stays unseen, so that they still measure.
-UNSEEN = ("heldout", "blind2_sealed")
+UNSEEN = ("heldout", "blind2_sealed", "blind3_sealed")
 
 
 Messages = list[dict[str, str]]
