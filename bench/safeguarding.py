@@ -6,8 +6,9 @@ Five sets, each written apart from the others and from the training data: ``risk
 closing note), ``heldout/`` (meant never to tune anything; issue J chose between two models on it, so it
 is spent), ``blind2/``, written blind for issue J with a tuning part and a sealed part whose messages
 are never printed, and ``blind3/``, all sealed, written blind at the end of issue J to compare the
-assistant before and after it. Each message goes through the trained model's full NLU pipeline, which ends with
-bot/safeguarding_classifier.py, exactly as in a conversation; the phrase list alone is measured too.
+assistant before and after it. Each message goes through the trained model's full NLU pipeline, which
+ends with bot/safeguarding_classifier.py, exactly as in a conversation; the phrase list alone is
+measured too.
 Targets: recall 100% on the tuning sets and no lower than before on the others, false positives under
 2% (1% on ordinary blind messages, issue J).
 """

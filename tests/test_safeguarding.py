@@ -59,7 +59,7 @@ def test_the_phrase_list_catches_every_risk_message_in_the_benchmark_and_few_ord
         ("how many of my nans tablets would it take", "suicide"),
         ("mum goes away for days and leaves us with no one", "abuse_home"),
         ("her ex turned up at our door shouting, we are upstairs", "danger_now"),
-        ("if i dont get into sixth form thats it, im done. ive made up my mind what to do about it", "suicide"),
+        ("if i dont get into sixth form thats it, im done. ive decided what to do about it", "suicide"),
     ],
 )
 def test_text_speak_misspellings_and_mixed_messages_are_caught(said, category):
