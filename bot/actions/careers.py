@@ -22,12 +22,11 @@ from bot.actions.compare import compare, torn_between, two_in_play, two_named
 from bot.actions.discovery import ActionSuggestCareers
 from bot.actions.questions import (
     ABOUT_APPRENTICES,
-    TELLS_LIKES,
     facet_by_words,
     narrows_last_question,
     other_facets,
+    tells_likes,
 )
-from careers_catalog.text import normalize
 from careers_catalog.workplaces import Workplace, workplace_in
 
 FACET_REPLIES = {messages.reply_of_facet(f): f for f in messages.FACETS}
@@ -76,7 +75,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
         return compare(dispatcher, tracker, *pair)  # "which one has better hours?"
     else:
         career_id = career_in_focus(tracker)
-    if career_id is None and facet == "related" and TELLS_LIKES.search(normalize(text)):
+    if career_id is None and facet == "related" and tells_likes(text):
         return ActionSuggestCareers().run(dispatcher, tracker, {})  # "what jobs are there if i like animals"
     if career_id is None:
         return _ask_which(dispatcher, facet)

@@ -12,9 +12,8 @@ from bot.actions import career_context, messages
 from bot.actions.careers import answer, show_workplace
 from bot.actions.discovery import ActionSuggestCareers
 from bot.actions.opportunities import ActionFindOpportunities, locator
-from bot.actions.questions import TELLS_LIKES, first_facet
+from bot.actions.questions import first_facet, tells_likes
 from careers_catalog.geo import LocationError, is_postcode
-from careers_catalog.text import normalize
 from careers_catalog.workplaces import workplace_in
 
 HELP_TEXT = (
@@ -68,7 +67,7 @@ class ActionFallback(Action):
         if guess == "help":
             dispatcher.utter_message(response="utter_help")
             return []
-        if TELLS_LIKES.search(normalize(text)):  # "i like gaming": careers that fit, not close names
+        if tells_likes(text):  # "i like gaming": careers that fit, not close names
             return ActionSuggestCareers().run(dispatcher, tracker, domain)
         if (facet := first_facet(text)) and career_context.career_in_focus(tracker):
             return answer(dispatcher, tracker, facet)  # "can i do an apprenticeship instead"

@@ -92,11 +92,16 @@ WHICH_OF_TWO = re.compile(
 )
 
 # A student saying what they like ("i like gaming", "im into animals"): careers that fit, not a job title.
-TELLS_LIKES = re.compile(
+_TELLS_LIKES = re.compile(
     r"\b(?:i|i m|im|i am) (?:really )?(?:like|love|enjoy|into|good at|interested in|passionate about)\b"
-    r"|\bif i (?:like|love|enjoy)\b",
-    re.I,
+    r"|\bif i (?:like|love|enjoy)\b"
 )
+
+
+def tells_likes(text: str) -> bool:
+    """Whether a message says what the student likes ("i like gaming", "if i like animals")."""
+    return bool(text) and not text.startswith("/") and bool(_TELLS_LIKES.search(normalize(text)))
+
 
 # Pay asked about on an apprenticeship ("how much do apprentice sparkies get", "on an apprenticeship tho").
 ABOUT_APPRENTICES = re.compile(r"\bapprentice(?:s|ship|ships)?\b", re.I)
