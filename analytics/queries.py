@@ -22,7 +22,8 @@ from sqlalchemy.engine import Engine
 
 from analytics.accounts import Scope
 from analytics.models import Conversation, Fact, Review, Turn
-from analytics.sync import EVENTS, RISK_INTENT
+from analytics.sync import EVENTS
+from contract import RISK_INTENT, Intent
 
 SIMILAR_AT = 80  # rapidfuzz token-set similarity at which two unanswered messages are one group
 TOP = 15  # rows per table in "what students ask about"
@@ -135,8 +136,8 @@ def asks(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
         "topics": sorted(by_kind["topic"], key=lambda x: (-x[1], x[0])),
         "riasec": sorted(by_kind["riasec"], key=lambda x: "RIASEC".find(x[0])),
         "opportunity_searches": int(searches),
-        "opportunity_students": intents.get("find_opportunities", 0),
-        "opportunity_follow_ups": intents.get("filter_opportunities", 0),
+        "opportunity_students": intents.get(Intent.FIND_OPPORTUNITIES, 0),
+        "opportunity_follow_ups": intents.get(Intent.FILTER_OPPORTUNITIES, 0),
     }
 
 

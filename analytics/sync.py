@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from analytics.models import Base, Conversation, Fact, SyncState, Turn
 from careers_catalog import settings
+from contract import RISK_INTENT, Entity, Intent, Lesson, Slot
 
 EVENTS = sa.table(
     "events",
@@ -43,36 +44,35 @@ FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 NOT_ANSWERS = frozenset({"action_listen", "action_session_start", "action_extract_slots"})
 # What each intent asks about, for "what students ask about".
 TOPIC_OF_INTENT = {
-    "ask_career_overview": "what a job is like",
-    "ask_skills": "what a job is like",
-    "ask_related": "what a job is like",
-    "ask_pay": "pay",
-    "ask_hours": "hours",
-    "ask_outlook": "future outlook",
-    "ask_subjects": "subjects",
-    "ask_routes": "routes in",
-    "ask_routes_without_degree": "routes in",
-    "ask_careers_for_subjects": "careers from subjects and likes",
-    "tell_interests": "careers from subjects and likes",
-    "no_idea": "interests quiz",
-    "start_quiz": "interests quiz",
-    "stop_quiz": "interests quiz",
-    "quiz_answer": "interests quiz",
-    "compare_careers": "comparing careers",
-    "ask_role_models": "role models",
+    Intent.ASK_CAREER_OVERVIEW: "what a job is like",
+    Intent.ASK_SKILLS: "what a job is like",
+    Intent.ASK_RELATED: "what a job is like",
+    Intent.ASK_PAY: "pay",
+    Intent.ASK_HOURS: "hours",
+    Intent.ASK_OUTLOOK: "future outlook",
+    Intent.ASK_SUBJECTS: "subjects",
+    Intent.ASK_ROUTES: "routes in",
+    Intent.ASK_ROUTES_WITHOUT_DEGREE: "routes in",
+    Intent.ASK_CAREERS_FOR_SUBJECTS: "careers from subjects and likes",
+    Intent.TELL_INTERESTS: "careers from subjects and likes",
+    Intent.NO_IDEA: "interests quiz",
+    Intent.START_QUIZ: "interests quiz",
+    Intent.STOP_QUIZ: "interests quiz",
+    Intent.QUIZ_ANSWER: "interests quiz",
+    Intent.COMPARE_CAREERS: "comparing careers",
+    Intent.ASK_ROLE_MODELS: "role models",
     "confidence": "myths and confidence",
     "education": "qualifications",
-    "find_opportunities": "opportunities",
-    "give_location": "opportunities",
-    "filter_opportunities": "opportunities",
-    "save_career": "careers plan",
-    "show_plan": "careers plan",
-    "nlu_fallback": "not understood",
-    "out_of_scope": "not understood",
-    "safeguarding_concern": "safeguarding",
+    Intent.FIND_OPPORTUNITIES: "opportunities",
+    Intent.GIVE_LOCATION: "opportunities",
+    Intent.FILTER_OPPORTUNITIES: "opportunities",
+    Intent.SAVE_CAREER: "careers plan",
+    Intent.SHOW_PLAN: "careers plan",
+    Intent.NLU_FALLBACK: "not understood",
+    Intent.OUT_OF_SCOPE: "not understood",
+    Intent.SAFEGUARDING_CONCERN: "safeguarding",
     "insult": "rude",
 }
-RISK_INTENT = "safeguarding_concern"
 # Derived tables, rebuilt from Rasa's events when an older version of them lacks a column.
 DERIVED = (Turn.__table__, Conversation.__table__, Fact.__table__, SyncState.__table__)
 
@@ -226,7 +226,7 @@ def _read_event(conn: Connection, row: Any, senders: dict[str, _Sender], batch: 
     value = json.loads(row.data or "{}").get("value")
     if row.action_name == "career" and isinstance(value, str):
         changes["career"] = value[:80]
-    elif row.action_name == "interest_profile" and isinstance(value, str):
+    elif row.action_name == Slot.INTEREST_PROFILE and isinstance(value, str):
         changes["riasec"] = value[:6]
 
 
@@ -291,31 +291,31 @@ def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:
     intent = row.intent_name or (parse.get("intent") or {}).get("name")
     text = str(data.get("text") or "")
     entities = parse.get("entities") or []
-    subjects = [str(e.get("value")) for e in entities if e.get("entity") == "subject"]
+    subjects = [str(e.get("value")) for e in entities if e.get("entity") == Entity.SUBJECT]
     risk = None
     if intent == RISK_INTENT:
         risk = next(
-            (str(e.get("value")) for e in entities if e.get("entity") == "risk_category"), "unspecified"
+            (str(e.get("value")) for e in entities if e.get("entity") == Entity.RISK_CATEGORY), "unspecified"
         )
-    year = metadata.get("year_group")
+    year = metadata.get(Lesson.YEAR_GROUP)
     return {
         "id": row.id,
         "sender_id": row.sender_id,
         "conversation_id": conversation_id,
         "at": row.timestamp,
         "day": dt.datetime.fromtimestamp(row.timestamp, dt.timezone.utc).date().isoformat(),
-        "school": _short(metadata.get("school"), 40),
-        "class_code": _short(metadata.get("class_code"), 20),
-        "lesson_topic": _short(metadata.get("topic"), 80),
+        "school": _short(metadata.get(Lesson.SCHOOL), 40),
+        "class_code": _short(metadata.get(Lesson.CLASS_CODE), 20),
+        "lesson_topic": _short(metadata.get(Lesson.TOPIC), 80),
         "year_group": year if isinstance(year, int) else None,
-        "preview": metadata.get("preview") is True,
+        "preview": metadata.get(Lesson.PREVIEW) is True,
         "text": text[:1000],
         "button": text.startswith("/"),
         "intent": intent,
         "confidence": (parse.get("intent") or {}).get("confidence"),
         "topic": TOPIC_OF_INTENT.get(intent or "", "other"),
         "action": None,
-        "answered": intent not in ("nlu_fallback",),
+        "answered": intent not in (Intent.NLU_FALLBACK,),
         "career": None,
         "subjects": ",".join(dict.fromkeys(subjects))[:400] or None,
         "riasec": None,

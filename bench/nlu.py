@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import RASA, RESULTS, ROOT, bench_env, report
-from bot.safeguarding import RISK_INTENT
+from contract import RISK_INTENT
 
 MODEL = ROOT / "models" / "careers.tar.gz"
 HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout"

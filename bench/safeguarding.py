@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 
 from bench.common import MODEL, ROOT, report
-from bot.safeguarding import RISK_INTENT, detect
+from bot.safeguarding import detect
+from contract import RISK_INTENT
 
 DATA = ROOT / "bench" / "data" / "safeguarding"
 # Each set: its folder, and the files of risk and of ordinary messages in it. The long sets are messages

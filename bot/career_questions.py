@@ -19,11 +19,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.actions.questions import CAREER_ONLY_FACETS, first_facet, narrows_last_question
 from bot.context_policy import ContextPolicy
 from bot.follow_on import last_answer
+from contract import Intent, Slot
 
 CAREER_INFO = "action_career_info"
 # Intents a career question is misread as. Confidence questions ("can girls be electricians") and the
 # rest keep their own answers.
-MISREAD_AS = frozenset({"education", "bot_challenge", "out_of_scope", "ask_role_models"})
+MISREAD_AS = frozenset({"education", Intent.BOT_CHALLENGE, Intent.OUT_OF_SCOPE, Intent.ASK_ROLE_MODELS})
 # A question about what something is ("what are t levels", "how do degree apprenticeships work") is the
 # explainer's; one about what a student needs or should choose, or that points back at the job ("for
 # it", "the apprenticeship one") is the career's.
@@ -58,11 +59,11 @@ def misread_career_question(tracker: DialogueStateTracker) -> bool:
     if intent not in MISREAD_AS or not text or text.startswith("/"):
         return False
     facet = first_facet(text)
-    if facet is None or (intent == "ask_role_models" and "role" in text.lower()):
+    if facet is None or (intent == Intent.ASK_ROLE_MODELS and "role" in text.lower()):
         return False
-    if intent == "ask_role_models" or any(e.get("entity") == "career" for e in message.entities):
+    if intent == Intent.ASK_ROLE_MODELS or any(e.get("entity") == "career" for e in message.entities):
         return True  # "how do i become a model" is not about role models
-    if intent != "education" or not tracker.get_slot("career"):
+    if intent != Intent.EDUCATION or not tracker.get_slot(Slot.CAREER):
         return False
     if _COST_OF_STUDY.search(text):
         return False

@@ -12,9 +12,7 @@ from typing import Any
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
-from bot import WIDGET_CHANNEL
-
-METADATA_KEYS = ("school", "class_code", "topic", "year_group", "preview")
+from contract import LESSON_METADATA_KEYS, WIDGET_CHANNEL
 
 
 class WidgetInput(RestInput):
@@ -26,5 +24,5 @@ class WidgetInput(RestInput):
         sent = (request.json or {}).get("metadata")
         if not isinstance(sent, dict):
             return None
-        kept = {k: sent[k] for k in METADATA_KEYS if isinstance(sent.get(k), (str, int, bool))}
+        kept = {k: sent[k] for k in LESSON_METADATA_KEYS if isinstance(sent.get(k), (str, int, bool))}
         return kept or None

@@ -18,8 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.actions.questions import CAREER_ONLY_FACETS, FOLLOW_ON, WHICH_OF_TWO, first_facet
 from bot.context_policy import ContextPolicy
-from bot.safeguarding import RISK_INTENT
 from careers_catalog.geo import is_postcode
+from contract import RISK_INTENT, Intent, Slot
 
 MAX_WORDS = 7
 FIND_OPPORTUNITIES = "action_find_opportunities"
@@ -27,7 +27,7 @@ COMPARE = "action_compare_careers"
 EDUCATION = "utter_education"
 # Messages that are never a follow-up, however they start ("and thanks", "and bye").
 NOT_FOLLOW_ONS = frozenset(
-    {RISK_INTENT, "thanks", "goodbye", "greet", "insult", "bot_challenge", "stop_quiz", "help"}
+    {RISK_INTENT, "thanks", "goodbye", "greet", "insult", Intent.BOT_CHALLENGE, Intent.STOP_QUIZ, "help"}
 )
 # The skills a follow-up can continue: each one reads the new message itself.
 CONTINUED = (
@@ -48,7 +48,7 @@ def is_follow_on(text: str) -> bool:
 def answers_where(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message answers the assistant's "where is your school?" with a place."""
     message = tracker.latest_message
-    if not tracker.get_slot("awaiting_location") or message is None or tracker.active_loop_name:
+    if not tracker.get_slot(Slot.AWAITING_LOCATION) or message is None or tracker.active_loop_name:
         return False
     text = (message.text or "").strip()
     if not text or text.startswith("/") or (message.intent or {}).get("name") in NOT_FOLLOW_ONS:

@@ -23,7 +23,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import redaction
-from bot.safeguarding import RISK_INTENT
+from contract import RISK_INTENT
 
 ACTION = "action_privacy_reminder"
 ALWAYS = frozenset({"email", "phone", "handle", "address", "date"})

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import yaml
 
+from contract import Entity, Intent
+
 PATTERNS_FILE = Path(__file__).parent / "data" / "safeguarding.yml"
-RISK_INTENT = "safeguarding_concern"
-ABUSE_INTENT = "insult"
-CATEGORY_ENTITY = "risk_category"
+ABUSE_INTENT = Intent.INSULT
+CATEGORY_ENTITY = Entity.RISK_CATEGORY
 
 _LEET = str.maketrans({"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "@": "a", "$": "s", "!": "i"})
 _LEET_IN_WORD = re.compile(r"(?<=[a-z])[013457@$!]+(?=[a-z])")

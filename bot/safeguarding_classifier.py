@@ -22,11 +22,11 @@ from bot.safeguarding import (
     ABUSE_INTENT,
     CATEGORY_ENTITY,
     LONG_MESSAGE_CHARS,
-    RISK_INTENT,
     about_work,
     detect,
     load_patterns,
 )
+from contract import RISK_INTENT
 
 UNSPECIFIED = "unspecified"
 

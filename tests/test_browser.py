@@ -23,6 +23,7 @@ import pytest
 from analytics import accounts
 from analytics.sync import conversations_engine
 from bench.common import ROOT, Assistant, running_web_app
+from contract import MAX_MESSAGE_CHARS
 from tests.conftest import missing
 from tests.fake_apis import FakeApis, serve_fake_apis
 
@@ -177,6 +178,9 @@ def axe_violations(page) -> list[str]:
 def test_student_asks_on_the_demo_page_sees_a_career_card_and_clicks_a_button(web, context):
     page = open_chat(context.new_page(), f"{web}/demo")
     expect(bot_messages(page).first).to_contain_text("careers helper")
+    # The opening buttons and the message limit come from the chat's config (web/chat.py).
+    expect(bot_messages(page).first.get_by_role("button", name="Take the interests quiz")).to_be_visible()
+    expect(page.get_by_label("Your message")).to_have_attribute("maxlength", str(MAX_MESSAGE_CHARS))
     started = time.monotonic()
     ask(page, "wat does a sofware enginer do")
     card = page.locator(".card")

@@ -27,7 +27,7 @@ from careers_catalog.opportunity_import import CSV_COLUMNS, read_opportunities_c
 from careers_catalog.opportunity_search import areas_in, kinds_in
 from careers_catalog.schools import origin_of
 from web.app import create_app
-from web.chat import MAX_MESSAGE_CHARS, clean_message, lesson_metadata
+from web.chat import clean_message, lesson_metadata
 from web.lessons import lesson_activity, lesson_topics
 
 DISTRICTS = Districts.load()
@@ -152,10 +152,6 @@ def test_a_phone_number_or_email_anywhere_is_taken_out(before, personal, after):
 def test_a_full_postcode_keeps_only_its_area(before, area, inward_code, after):
     stored = redact(f"{before} {area} {inward_code} {after}")
     assert f"{area} [postcode]" in stored and inward_code not in stored.split()
-
-
-def test_message_limit_is_what_the_widget_enforces():
-    assert MAX_MESSAGE_CHARS == 1000
 
 
 # --- everything else that reads what arrives from outside (issue H): never an error but its own ------------

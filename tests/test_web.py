@@ -14,6 +14,7 @@ from careers_catalog import Catalog
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.plan import build_plan, plan_from_link, plan_path
 from careers_catalog.schools import load_schools
+from contract import MAX_MESSAGE_CHARS
 from tests.fake_apis import FakeApis, serve_fake_apis
 from web.login_throttle import LoginThrottle
 from web.login_throttle import wait_message as login_wait_message
@@ -164,6 +165,9 @@ def test_config_gives_the_schools_look_and_what_a_lesson_opens_on(web):
     assert near_school["topic"]["opening"] == '/find_opportunities{"location": "L3"}'  # the school's area
     unknown_topic = requests.get(f"{web}/api/chat/demo/config?topic=<b>", timeout=10).json()
     assert "topic" not in unknown_topic
+    # What the widget needs to know of the contract with the assistant comes from here too.
+    assert body["max_chars"] == MAX_MESSAGE_CHARS
+    assert {"title": "Take the interests quiz", "payload": "/start_quiz"} in body["starters"]
 
 
 def test_replies_come_back_as_plain_data_and_anything_else_rasa_sends_is_dropped(web, rasa):

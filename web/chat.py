@@ -21,17 +21,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from careers_catalog.schools import CLASS_CODE, School, origin_of
+from contract import CARD_FIELDS, MAX_MESSAGE_CHARS, Intent, Lesson, payload
 from web.lessons import YEAR_GROUPS, Topic, opening_for
 from web.rate_limit import RateLimit, wait_message
 
-MAX_MESSAGE_CHARS = 1000
 SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 YEAR = re.compile(r"^[0-9]{1,2}$")
 # A message of MAX_MESSAGE_CHARS, each written as a JSON escape, with room to spare: anything larger is
 # refused (web/middleware.py) before it is read.
 MAX_BODY_BYTES = 64_000
 RASA_TIMEOUT_S = 30
-CARD_FIELDS = ("id", "title", "summary", "pay")
+# The buttons a chat opens with when no lesson topic is set: what each shows and what it sends.
+STARTERS = [
+    {"title": "What does a software developer do?", "payload": "What does a software developer do?"},
+    {"title": "Careers from my subjects", "payload": payload(Intent.ASK_CAREERS_FOR_SUBJECTS)},
+    {"title": "Take the interests quiz", "payload": payload(Intent.START_QUIZ)},
+    {"title": "Work experience near me", "payload": payload(Intent.FIND_OPPORTUNITIES)},
+]
 # When Rasa answers with nothing at all (an action failed: the action server or a database is down).
 NO_ANSWER = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment."
 
@@ -118,7 +124,13 @@ async def config(
     request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
 ) -> Response:
     """How the chat looks for this school, and what the lesson in the query (``topic``) opens on."""
-    body: dict[str, Any] = {"school": school.name, "colour": school.colour, "greeting": school.greeting}
+    body: dict[str, Any] = {
+        "school": school.name,
+        "colour": school.colour,
+        "greeting": school.greeting,
+        "max_chars": MAX_MESSAGE_CHARS,
+        "starters": STARTERS,
+    }
     topic = settings.topics.get(request.query_params.get("topic", ""))
     if topic is not None:
         body["topic"] = {"key": topic.key, "label": topic.label, "opening": opening_for(topic, school.area)}
@@ -131,18 +143,18 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     if not isinstance(lesson, dict):
         return {}
     kept: dict[str, Any] = {}
-    code = lesson.get("class_code")
+    code = lesson.get(Lesson.CLASS_CODE)
     if isinstance(code, str) and CLASS_CODE.match(code):
-        kept["class_code"] = code.upper()
-    topic = lesson.get("topic")
+        kept[Lesson.CLASS_CODE] = code.upper()
+    topic = lesson.get(Lesson.TOPIC)
     if isinstance(topic, str) and topic in topics:
-        kept["topic"] = topic
-    year = lesson.get("year_group")
+        kept[Lesson.TOPIC] = topic
+    year = lesson.get(Lesson.YEAR_GROUP)
     if isinstance(year, (int, str)) and not isinstance(year, bool) and YEAR.match(str(year)):
         if int(year) in YEAR_GROUPS:
-            kept["year_group"] = int(year)
-    if lesson.get("preview") is True:
-        kept["preview"] = True
+            kept[Lesson.YEAR_GROUP] = int(year)
+    if lesson.get(Lesson.PREVIEW) is True:
+        kept[Lesson.PREVIEW] = True
     return kept
 
 
@@ -172,7 +184,7 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
     wait = settings.per_sender.hit(body["sender"])
     if wait is not None:
         return _too_fast(wait, headers)
-    metadata = {"school": school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
+    metadata = {Lesson.SCHOOL: school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
     rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
     session: aiohttp.ClientSession = request.app.state.http
     try:

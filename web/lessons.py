@@ -14,8 +14,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.actions.messages import payload
 from careers_catalog.discovery import DIGITAL
+from contract import Intent, payload
 
 YEAR_GROUPS = tuple(range(7, 14))
 # Class codes avoid letters and digits that are easy to misread on a board (0/O, 1/I/L).
@@ -34,7 +34,7 @@ def subject_topic(subject: str) -> Topic:
     return Topic(
         f"subject:{subject}",
         f"Careers that use {subject}",
-        payload("ask_careers_for_subjects", subject=subject),
+        payload(Intent.ASK_CAREERS_FOR_SUBJECTS, subject=subject),
         (
             f"Find three careers that use {subject}.",
             f"Pick one career that uses {subject}: what does it pay, and how do you get in?",
@@ -47,7 +47,7 @@ GENERAL_TOPICS = (
     Topic(
         "tech",
         "Careers in tech",
-        payload("ask_careers_for_subjects", sector=DIGITAL),
+        payload(Intent.ASK_CAREERS_FOR_SUBJECTS, sector=DIGITAL),
         (
             "Find two tech careers and compare their pay and hours.",
             "Find a tech career you can start with an apprenticeship.",
@@ -57,7 +57,7 @@ GENERAL_TOPICS = (
     Topic(
         "quiz",
         "What suits me? (interests quiz)",
-        payload("start_quiz"),
+        payload(Intent.START_QUIZ),
         (
             "Take the quiz, then save two careers it suggests to your plan.",
             "Take the quiz and write down one career that surprised you.",
@@ -66,13 +66,13 @@ GENERAL_TOPICS = (
     Topic(
         "role-models",
         "Role models",
-        payload("ask_role_models"),
+        payload(Intent.ASK_ROLE_MODELS),
         ("Find a role model whose route in was different from what you expected.",),
     ),
     Topic(
         "opportunities",
         "Work experience near our school",
-        payload("find_opportunities"),
+        payload(Intent.FIND_OPPORTUNITIES),
         ("Find one opportunity near our school you could apply for this year.",),
     ),
 )
@@ -94,7 +94,7 @@ def opening_for(topic: Topic, school_area: str | None) -> str:
     """What the chat sends to open a lesson on ``topic``: opportunities open on the school's own area
     (the first part of its postcode) when the school has one."""
     if topic.key == "opportunities" and school_area:
-        return payload("find_opportunities", location=school_area)
+        return payload(Intent.FIND_OPPORTUNITIES, location=school_area)
     return topic.opening
 
 

@@ -14,6 +14,7 @@ from careers_catalog.discovery import CareerTextIndex, SubjectIndex
 from careers_catalog.plan import MAX_PLAN_CAREERS
 from careers_catalog.reference import Reference
 from careers_catalog.text import singular, words
+from contract import Entity, Slot
 
 
 @lru_cache(maxsize=1)
@@ -118,13 +119,15 @@ def career_in_focus(tracker: Tracker) -> str | None:
     """The id of the career the conversation is currently about: the one last answered about (the
     ``career`` slot), or else one the student named lately in a message answered as something else ("my
     dad says girls can't be electricians" ... "how do i become one then")."""
-    career_id = tracker.get_slot("career")
+    career_id = tracker.get_slot(Slot.CAREER)
     if career_id and catalog().ref(career_id):
         return career_id
     earlier = [e for e in tracker.events if e.get("event") == "user"][:-1][-RECENT_MESSAGES:]
     for event in reversed(earlier):
         for entity in (event.get("parse_data") or {}).get("entities") or []:
-            if entity.get("entity") == "career" and (match := catalog().resolve(str(entity.get("value")))):
+            if entity.get("entity") == Entity.CAREER and (
+                match := catalog().resolve(str(entity.get("value")))
+            ):
                 return match.career_id
     return None
 
@@ -134,7 +137,7 @@ def all_mentioned_careers(tracker: Tracker) -> list[str]:
     cat = catalog()
     found: list[str] = []
     for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "career":
+        if entity.get("entity") == Entity.CAREER:
             match = cat.resolve(str(entity.get("value")))
             if match:
                 found.append(match.career_id)

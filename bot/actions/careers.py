@@ -8,7 +8,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import WIDGET_CHANNEL
 from bot.actions import career_context, messages
 from bot.actions.career_context import (
     career_in_focus,
@@ -28,6 +27,7 @@ from bot.actions.questions import (
     tells_likes,
 )
 from careers_catalog.workplaces import Workplace, workplace_in
+from contract import WIDGET_CHANNEL, Slot
 
 FACET_REPLIES = {messages.reply_of_facet(f): f for f in messages.FACETS}
 # Careers offered when a student asks about a facet but has not said which career yet.
@@ -54,7 +54,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, facet: str) -> li
     text = tracker.latest_message.get("text") or ""
     facet = facet_by_words(text, facet)
     mention = mentioned_career(tracker)
-    pending = tracker.get_slot("pending_facet")
+    pending = tracker.get_slot(Slot.PENDING_FACET)
     bare = mention.career is not None and is_bare_mention(tracker, mention.named)
     if facet == "overview" and pending and bare:
         facet = pending  # "how much do they earn?" ... "plumbers"
@@ -107,7 +107,7 @@ def _unclear(dispatcher: CollectingDispatcher, named: str, suggestions: list, fa
             buttons=messages.career_buttons(_starters(), facet),
             **messages.about("not_in_catalogue"),
         )
-    return [SlotSet("pending_facet", facet)]
+    return [SlotSet(Slot.PENDING_FACET, facet)]
 
 
 def _ask_which(dispatcher: CollectingDispatcher, facet: str) -> list[EventType]:
@@ -116,7 +116,7 @@ def _ask_which(dispatcher: CollectingDispatcher, facet: str) -> list[EventType]:
         buttons=messages.career_buttons(_starters(), facet),
         **messages.about("ask_which_career"),
     )
-    return [SlotSet("pending_facet", facet)]
+    return [SlotSet(Slot.PENDING_FACET, facet)]
 
 
 def show_facet(
@@ -132,9 +132,9 @@ def show_facet(
     else:
         dispatcher.utter_message(**messages.facet_message(profile, facet))
     return [
-        SlotSet("career", profile.id),
-        SlotSet("pending_facet", None),
-        remember(tracker, "careers_viewed", profile.id),
+        SlotSet(Slot.CAREER, profile.id),
+        SlotSet(Slot.PENDING_FACET, None),
+        remember(tracker, Slot.CAREERS_VIEWED, profile.id),
     ]
 
 

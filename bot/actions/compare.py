@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions import career_context, messages
 from bot.actions.career_context import all_mentioned_careers, career_in_focus, remember
 from careers_catalog.text import words
+from contract import Slot
 
 
 class ActionCompareCareers(Action):
@@ -29,7 +30,7 @@ class ActionCompareCareers(Action):
             named = list(pair)  # "which one has better hours?"
         if len(named) == 1 and focus and focus != named[0]:
             named = [focus, named[0]]
-        elif len(named) == 1 and tracker.get_slot("pending_facet"):
+        elif len(named) == 1 and tracker.get_slot(Slot.PENDING_FACET):
             # The career asked for after "which career?", which the NLU took for a comparison.
             from bot.actions.careers import answer  # careers imports this module
 
@@ -58,7 +59,7 @@ def compare(dispatcher: CollectingDispatcher, tracker: Tracker, first: str, seco
     if a is None or b is None:
         return []
     dispatcher.utter_message(**messages.compare_message(a, b))
-    return [SlotSet("career", b.id), remember(tracker, "careers_viewed", a.id, b.id)]
+    return [SlotSet(Slot.CAREER, b.id), remember(tracker, Slot.CAREERS_VIEWED, a.id, b.id)]
 
 
 _WHICH_OF_TWO = re.compile(
@@ -101,5 +102,5 @@ def two_in_play(tracker: Tracker) -> tuple[str, str] | None:
     two the student looked at."""
     if not _WHICH_OF_TWO.search((tracker.latest_message.get("text") or "").lower()):
         return None
-    viewed = [c for c in tracker.get_slot("careers_viewed") or [] if career_context.catalog().ref(c)]
+    viewed = [c for c in tracker.get_slot(Slot.CAREERS_VIEWED) or [] if career_context.catalog().ref(c)]
     return (viewed[-2], viewed[-1]) if len(viewed) >= 2 else None

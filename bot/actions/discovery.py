@@ -19,6 +19,7 @@ from careers_catalog.discovery import (
 )
 from careers_catalog.interests import load_interests
 from careers_catalog.opportunity_search import sectors_named
+from contract import Entity, Intent, Slot
 
 # Subjects offered as buttons when a student asks "what jobs can I do?" without naming one.
 POPULAR_SUBJECTS = [
@@ -35,7 +36,7 @@ TECH_SAMPLE_INTRO = (
     "Tech careers to start with, one for each kind of person. Tell me the subjects or things you enjoy "
     "and I'll find the ones that fit you best:"
 )
-TECH_ONLY_BUTTON = messages.button("Tech careers only", "ask_careers_for_subjects", sector=DIGITAL)
+TECH_ONLY_BUTTON = messages.button("Tech careers only", Intent.ASK_CAREERS_FOR_SUBJECTS, sector=DIGITAL)
 
 
 class ActionSuggestCareers(Action):
@@ -50,10 +51,10 @@ class ActionSuggestCareers(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         button = text.startswith("/")
-        asked_sector = next(tracker.get_latest_entity_values("sector"), None)
+        asked_sector = next(tracker.get_latest_entity_values(Entity.SECTOR), None)
         subjects = mentioned_subjects(tracker)
         if not subjects and asked_sector:  # the "Tech careers only" button: the subjects named before
-            subjects = list(tracker.get_slot("subjects") or [])
+            subjects = list(tracker.get_slot(Slot.SUBJECTS) or [])
         tech = DIGITAL in sectors_named(asked_sector) or (not button and asks_for_tech(text))
         sector = DIGITAL if tech else None
         interests = load_interests()
@@ -85,12 +86,12 @@ class ActionSuggestCareers(Action):
         if subjects and not tech:
             message["buttons"].append(TECH_ONLY_BUTTON)
         dispatcher.utter_message(**message)
-        return [SlotSet("subjects", subjects)] if subjects else []
+        return [SlotSet(Slot.SUBJECTS, subjects)] if subjects else []
 
     @staticmethod
     def _ask_what_they_like(dispatcher: CollectingDispatcher) -> list[EventType]:
-        buttons = [messages.button(s, "ask_careers_for_subjects", subject=s) for s in POPULAR_SUBJECTS]
-        buttons.append(messages.button("Take the interests quiz", "start_quiz"))
+        buttons = [messages.button(s, Intent.ASK_CAREERS_FOR_SUBJECTS, subject=s) for s in POPULAR_SUBJECTS]
+        buttons.append(messages.button("Take the interests quiz", Intent.START_QUIZ))
         dispatcher.utter_message(
             text="Which subjects do you enjoy, or what do you like doing in your free time? Tell me in your "
             "own words, pick a subject, or take a quick quiz.",

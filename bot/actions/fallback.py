@@ -15,6 +15,7 @@ from bot.actions.opportunities import ActionFindOpportunities, locator
 from bot.actions.questions import first_facet, tells_likes
 from careers_catalog.geo import LocationError, is_postcode
 from careers_catalog.workplaces import workplace_in
+from contract import Intent, Slot
 
 HELP_TEXT = (
     "Sorry, I didn't quite get that. I'm a careers helper: ask me what a job is like, what it pays, "
@@ -33,9 +34,9 @@ DID_YOU_MEAN_SCORE = 70.0
 # opportunities, or help.
 GUESS_CONFIDENCE = 0.25
 GUESSED: dict[str, type[Action]] = {
-    "tell_interests": ActionSuggestCareers,
-    "ask_careers_for_subjects": ActionSuggestCareers,
-    "find_opportunities": ActionFindOpportunities,
+    Intent.TELL_INTERESTS: ActionSuggestCareers,
+    Intent.ASK_CAREERS_FOR_SUBJECTS: ActionSuggestCareers,
+    Intent.FIND_OPPORTUNITIES: ActionFindOpportunities,
 }
 
 
@@ -52,10 +53,10 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("awaiting_location") and _answers_where(text):
+        if tracker.get_slot(Slot.AWAITING_LOCATION) and _answers_where(text):
             # The answer to "where is your school?" that the NLU did not recognise ("CH41 4DQ").
             return ActionFindOpportunities().run(dispatcher, tracker, domain)
-        guess = best_guess(tracker) if intent == "nlu_fallback" else None
+        guess = best_guess(tracker) if intent == Intent.NLU_FALLBACK else None
         match = career_context.catalog().find_in_text(text) if not text.startswith("/") else None
         if match and match.strong:
             # The career is clear; which question, the words say ("how do i become a model").
@@ -74,24 +75,24 @@ class ActionFallback(Action):
         close = [
             m
             for m in (career_context.catalog().search(text, limit=3) if 0 < len(text) <= 60 else [])
-            if m.score >= DID_YOU_MEAN_SCORE and intent != "out_of_scope"
+            if m.score >= DID_YOU_MEAN_SCORE and intent != Intent.OUT_OF_SCOPE
         ]
         buttons = (
             messages.career_buttons(close)
             if close
             else [
                 messages.button(
-                    "What does a software developer do?", "ask_career_overview", "software-developer"
+                    "What does a software developer do?", Intent.ASK_CAREER_OVERVIEW, "software-developer"
                 ),
                 messages.button(
-                    "Jobs without going to uni", "ask_routes_without_degree", "software-developer"
+                    "Jobs without going to uni", Intent.ASK_ROUTES_WITHOUT_DEGREE, "software-developer"
                 ),
                 messages.button("What can you help with?", "help"),
             ]
         )
         if close:
             dispatcher.utter_message(text=DID_YOU_MEAN, buttons=buttons, **messages.about("did_you_mean"))
-        elif intent == "out_of_scope":
+        elif intent == Intent.OUT_OF_SCOPE:
             dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=buttons, **messages.about("out_of_scope"))
         else:
             dispatcher.utter_message(text=HELP_TEXT, buttons=buttons, **messages.about("fallback"))
@@ -102,7 +103,7 @@ def best_guess(tracker: Tracker) -> str | None:
     """The intent the NLU thought most likely, when it was not sure enough to say (its ranking under the
     fallback), if it came close."""
     for ranked in tracker.latest_message.get("intent_ranking") or []:
-        if ranked.get("name") not in ("nlu_fallback", None):
+        if ranked.get("name") not in (Intent.NLU_FALLBACK, None):
             return ranked["name"] if (ranked.get("confidence") or 0.0) >= GUESS_CONFIDENCE else None
     return None
 

@@ -6,7 +6,6 @@ same across skills. Text is plain (no markup): the chat widget shows it as text.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from careers_catalog import CareerProfile
@@ -18,18 +17,19 @@ from careers_catalog.plan import CareersPlan
 from careers_catalog.search import CareerMatch
 from careers_catalog.text import first_sentence, mid_sentence
 from careers_catalog.vacancies import Listing
+from contract import Intent, payload
 
 # Each facet of a career: the intent that asks for it and the label of the button that opens it.
 FACETS: dict[str, tuple[str, str]] = {
-    "overview": ("ask_career_overview", "What's the job like?"),
-    "pay": ("ask_pay", "Pay"),
-    "subjects": ("ask_subjects", "Subjects that help"),
-    "routes": ("ask_routes", "How to get in"),
-    "routes_without_degree": ("ask_routes_without_degree", "Without uni"),
-    "skills": ("ask_skills", "Skills"),
-    "hours": ("ask_hours", "Hours"),
-    "outlook": ("ask_outlook", "Future outlook"),
-    "related": ("ask_related", "Similar careers"),
+    "overview": (Intent.ASK_CAREER_OVERVIEW, "What's the job like?"),
+    "pay": (Intent.ASK_PAY, "Pay"),
+    "subjects": (Intent.ASK_SUBJECTS, "Subjects that help"),
+    "routes": (Intent.ASK_ROUTES, "How to get in"),
+    "routes_without_degree": (Intent.ASK_ROUTES_WITHOUT_DEGREE, "Without uni"),
+    "skills": (Intent.ASK_SKILLS, "Skills"),
+    "hours": (Intent.ASK_HOURS, "Hours"),
+    "outlook": (Intent.ASK_OUTLOOK, "Future outlook"),
+    "related": (Intent.ASK_RELATED, "Similar careers"),
 }
 FACET_OF_INTENT = {intent: facet for facet, (intent, _) in FACETS.items()}
 # What kind of reply each message is (see :func:`about`); replies from domain.yml's responses are
@@ -93,12 +93,6 @@ def about(reply: str, *careers: str) -> dict[str, Any]:
 
 def reply_of_facet(facet: str) -> str:
     return "career_overview" if facet == "overview" else facet
-
-
-def payload(intent: str, career_id: str | None = None, **entities: str) -> str:
-    """A button payload that triggers ``intent`` with the career (when given) and other entities."""
-    values = {"career": career_id, **entities} if career_id is not None else entities
-    return f"/{intent}{json.dumps(values)}" if values else f"/{intent}"
 
 
 def button(title: str, intent: str, career_id: str | None = None, **entities: str) -> dict[str, str]:
@@ -382,8 +376,8 @@ def compare_message(a: CareerProfile, b: CareerProfile) -> dict[str, Any]:
             row("Outlook", _short(a.outlook), _short(b.outlook)),
         ]
     )
-    buttons = [button(f"More on {p.title}", "ask_career_overview", p.id) for p in (a, b)]
-    buttons += [button(f"Save {p.title}", "save_career", p.id) for p in (a, b)]
+    buttons = [button(f"More on {p.title}", Intent.ASK_CAREER_OVERVIEW, p.id) for p in (a, b)]
+    buttons += [button(f"Save {p.title}", Intent.SAVE_CAREER, p.id) for p in (a, b)]
     return {"text": text, "buttons": buttons, **about("compare", a.id, b.id)}
 
 
@@ -394,9 +388,9 @@ def role_models_message(intro: str, people: list[RolePerson]) -> dict[str, Any]:
             f"{BULLET} {p.name} ({p.lived}, {p.origin}): {p.story} "
             f"Career: {p.career.title}. {cite(p.source, p.source_year)}"
         )
-    buttons = [button(p.career.title, "ask_career_overview", p.career.id) for p in people]
+    buttons = [button(p.career.title, Intent.ASK_CAREER_OVERVIEW, p.career.id) for p in people]
     buttons = list({b["payload"]: b for b in buttons}.values())
-    buttons.append(button("More role models", "ask_role_models"))
+    buttons.append(button("More role models", Intent.ASK_ROLE_MODELS))
     return {"text": "\n".join(lines), "buttons": buttons, **about("role_models")}
 
 
@@ -415,7 +409,7 @@ def plan_message(plan: CareersPlan, link: str) -> dict[str, Any]:
     lines.append("Next steps:")
     lines += [f"{BULLET} {step}" for step in plan.next_steps]
     lines.append(f"Printable version: {link}")
-    buttons = [button(c.title, "ask_career_overview", c.id) for c in plan.careers[:4]]
+    buttons = [button(c.title, Intent.ASK_CAREER_OVERVIEW, c.id) for c in plan.careers[:4]]
     return {"text": "\n".join(lines), "buttons": buttons, **about("plan")}
 
 
@@ -490,13 +484,15 @@ def opportunities_message(
         )
     buttons = []
     if result.found and offset + len(result.found) < result.total:
-        buttons.append(button("Show more", "filter_opportunities", page="next"))
+        buttons.append(button("Show more", Intent.FILTER_OPPORTUNITIES, page="next"))
     if "apprenticeship" not in kinds:
         buttons.append(
-            button("Only apprenticeships", "filter_opportunities", opportunity_kind="apprenticeship")
+            button("Only apprenticeships", Intent.FILTER_OPPORTUNITIES, opportunity_kind="apprenticeship")
         )
     if "work_experience" not in kinds:
-        buttons.append(button("Work experience", "filter_opportunities", opportunity_kind="work_experience"))
+        buttons.append(
+            button("Work experience", Intent.FILTER_OPPORTUNITIES, opportunity_kind="work_experience")
+        )
     if "digital" not in areas:
-        buttons.append(button("Something in tech", "filter_opportunities", sector="digital"))
+        buttons.append(button("Something in tech", Intent.FILTER_OPPORTUNITIES, sector="digital"))
     return {"text": "\n".join(lines), "buttons": buttons, **about("opportunities")}

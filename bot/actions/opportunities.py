@@ -23,6 +23,7 @@ from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
 from careers_catalog.opportunity_models import KINDS
 from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in, sectors_named
 from careers_catalog.vacancies import FindAnApprenticeshipClient
+from contract import Entity, Intent, Slot
 
 PAGE = 5
 # "... in Liverpool", "near L3 4AF", "around st helens": the words after these name a place.
@@ -62,23 +63,26 @@ class ActionFindOpportunities(Action):
         kinds = _entity_kinds(tracker) | kinds_in(typed)
         areas = _entity_areas(tracker) | areas_in(typed)
         offset = 0
-        if intent == "filter_opportunities" or (
-            intent != "find_opportunities" and tracker.get_slot("awaiting_location")
+        if intent == Intent.FILTER_OPPORTUNITIES or (
+            intent != Intent.FIND_OPPORTUNITIES and tracker.get_slot(Slot.AWAITING_LOCATION)
         ):
             # Narrowing the last search, or saying where: keep what was asked for unless it changed.
-            kinds = kinds or set(tracker.get_slot("opportunity_kinds") or [])
-            areas = areas or set(tracker.get_slot("opportunity_areas") or [])
-            if next(tracker.get_latest_entity_values("page"), None) == "next" or _asks_for_more(typed):
-                offset = int(tracker.get_slot("opportunity_offset") or 0) + PAGE
-        wishes = [SlotSet("opportunity_kinds", sorted(kinds)), SlotSet("opportunity_areas", sorted(areas))]
+            kinds = kinds or set(tracker.get_slot(Slot.OPPORTUNITY_KINDS) or [])
+            areas = areas or set(tracker.get_slot(Slot.OPPORTUNITY_AREAS) or [])
+            if next(tracker.get_latest_entity_values(Entity.PAGE), None) == "next" or _asks_for_more(typed):
+                offset = int(tracker.get_slot(Slot.OPPORTUNITY_OFFSET) or 0) + PAGE
+        wishes = [
+            SlotSet(Slot.OPPORTUNITY_KINDS, sorted(kinds)),
+            SlotSet(Slot.OPPORTUNITY_AREAS, sorted(areas)),
+        ]
         try:
             place = self._place(tracker, intent, typed)
         except LocationError as problem:
             dispatcher.utter_message(text=f"{problem.reason} {ASK_WHERE}", **messages.about("ask_location"))
-            return [*wishes, SlotSet("awaiting_location", True)]
+            return [*wishes, SlotSet(Slot.AWAITING_LOCATION, True)]
         if place is None:
             dispatcher.utter_message(text=ASK_WHERE, **messages.about("ask_location"))
-            return [*wishes, SlotSet("awaiting_location", True)]
+            return [*wishes, SlotSet(Slot.AWAITING_LOCATION, True)]
         result = finder().search(place, kinds, areas, limit=PAGE, offset=offset)
         if offset and not result.found:
             offset = 0
@@ -86,9 +90,9 @@ class ActionFindOpportunities(Action):
         dispatcher.utter_message(**messages.opportunities_message(place.label, kinds, areas, result, offset))
         return [
             *wishes,
-            SlotSet("search_area", place.label),
-            SlotSet("awaiting_location", False),
-            SlotSet("opportunity_offset", offset),
+            SlotSet(Slot.SEARCH_AREA, place.label),
+            SlotSet(Slot.AWAITING_LOCATION, False),
+            SlotSet(Slot.OPPORTUNITY_OFFSET, offset),
         ]
 
     @staticmethod
@@ -98,9 +102,9 @@ class ActionFindOpportunities(Action):
         found = redaction.addresses(text)
         home = [text[f.start : f.end].lower() for f in found]
         text = redaction.apply(text, found)
-        named = [str(v) for v in tracker.get_latest_entity_values("location") if v]
+        named = [str(v) for v in tracker.get_latest_entity_values(Entity.LOCATION) if v]
         named = [v for v in named if not any(v.lower() in h for h in home)]
-        replying = intent == "give_location" or bool(tracker.get_slot("awaiting_location"))
+        replying = intent == Intent.GIVE_LOCATION or bool(tracker.get_slot(Slot.AWAITING_LOCATION))
         if FULL_POSTCODE.search(text):  # before the entity, which may hold only part of the postcode
             return locator().locate(text)
         if named:
@@ -113,7 +117,7 @@ class ActionFindOpportunities(Action):
                 continue
         if replying and 0 < len(text) <= 60:  # a short reply to "where is your school?"
             return locator().locate(text, fuzzy=True)
-        area = tracker.get_slot("search_area")
+        area = tracker.get_slot(Slot.SEARCH_AREA)
         if area:
             try:
                 return locator().locate(str(area))
@@ -128,13 +132,13 @@ def _asks_for_more(text: str) -> bool:
 
 def _entity_kinds(tracker: Tracker) -> set[str]:
     """Kinds named by the NLU (in students' words) or by a button (as stored)."""
-    values = [str(v) for v in tracker.get_latest_entity_values("opportunity_kind")]
+    values = [str(v) for v in tracker.get_latest_entity_values(Entity.OPPORTUNITY_KIND)]
     return {k for v in values for k in kinds_in(v)} | {v for v in values if v in KINDS}
 
 
 def _entity_areas(tracker: Tracker) -> set[str]:
     """Areas named by the NLU or a button, and the sectors of any careers named."""
-    values = [str(v) for v in tracker.get_latest_entity_values("sector")]
+    values = [str(v) for v in tracker.get_latest_entity_values(Entity.SECTOR)]
     areas = {a for v in values for a in sectors_named(v)}
     named = set(career_context.all_mentioned_careers(tracker))
     areas |= {s.sector for s in career_context.catalog().summaries() if s.id in named}

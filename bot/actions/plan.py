@@ -16,12 +16,13 @@ from bot.actions import career_context, messages
 from bot.actions.career_context import all_mentioned_careers, career_in_focus, remember
 from careers_catalog import settings
 from careers_catalog.plan import build_plan, plan_path
+from contract import Intent, Slot
 
 
 def show_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Send the plan; False (and nothing sent) if the student has not looked at any career yet."""
-    viewed = tracker.get_slot("careers_viewed") or []
-    saved = tracker.get_slot("careers_saved") or []
+    viewed = tracker.get_slot(Slot.CAREERS_VIEWED) or []
+    saved = tracker.get_slot(Slot.CAREERS_SAVED) or []
     plan = build_plan(career_context.catalog(), viewed, saved)
     if plan.empty:
         return False
@@ -45,17 +46,20 @@ class ActionSaveCareer(Action):
         if not to_save:
             dispatcher.utter_message(
                 text='Which career would you like to save? Look one up first, then say "save it".',
-                buttons=[messages.button("Ideas for me", "no_idea")],
+                buttons=[messages.button("Ideas for me", Intent.NO_IDEA)],
                 **messages.about("ask_which_career"),
             )
             return []
         titles = [ref.title for ref in map(career_context.catalog().ref, to_save) if ref]
         dispatcher.utter_message(
             text=f'Saved {" and ".join(titles)} to your plan. Say "show my plan" whenever you like.',
-            buttons=[messages.button("Show my plan", "show_plan")],
+            buttons=[messages.button("Show my plan", Intent.SHOW_PLAN)],
             **messages.about("saved", *to_save),
         )
-        return [remember(tracker, "careers_saved", *to_save), remember(tracker, "careers_viewed", *to_save)]
+        return [
+            remember(tracker, Slot.CAREERS_SAVED, *to_save),
+            remember(tracker, Slot.CAREERS_VIEWED, *to_save),
+        ]
 
 
 class ActionShowPlan(Action):
@@ -72,8 +76,8 @@ class ActionShowPlan(Action):
                 text="Your plan is empty so far. Look at a few careers (and save the ones you like), and "
                 "I'll put them in a plan with the subjects that keep them open and your next steps.",
                 buttons=[
-                    messages.button("Ideas for me", "no_idea"),
-                    messages.button("Software developer", "ask_career_overview", "software-developer"),
+                    messages.button("Ideas for me", Intent.NO_IDEA),
+                    messages.button("Software developer", Intent.ASK_CAREER_OVERVIEW, "software-developer"),
                 ],
                 **messages.about("plan"),
             )

@@ -20,6 +20,7 @@ from bot.actions.discovery import SUGGESTIONS_SHOWN
 from careers_catalog.discovery import suggest_careers
 from careers_catalog.interests import LOVE, NOT_FOR_ME, OK, load_interests
 from careers_catalog.text import normalize
+from contract import Entity, Intent, Slot
 
 FORM = "interest_quiz_form"
 SKIP = "skip"
@@ -53,7 +54,7 @@ def answer_value(text: str, choice: str | None) -> tuple[bool, int | None]:
 
 
 def answers(tracker: Tracker) -> list[int | None]:
-    return list(tracker.get_slot("quiz_answers") or [])
+    return list(tracker.get_slot(Slot.QUIZ_ANSWERS) or [])
 
 
 class ActionStartQuiz(Action):
@@ -81,7 +82,7 @@ class ActionStartQuiz(Action):
             '"stop" at any time and come back later.',
             **messages.about("quiz_intro"),
         )
-        return [SlotSet("quiz_answers", [])]
+        return [SlotSet(Slot.QUIZ_ANSWERS, [])]
 
 
 class ActionAskQuizAnswer(Action):
@@ -96,10 +97,10 @@ class ActionAskQuizAnswer(Action):
         quiz = load_interests().quiz
         index = min(len(answers(tracker)), len(quiz) - 1)
         buttons = [
-            messages.button(title, "quiz_answer", quiz_choice=value)
+            messages.button(title, Intent.QUIZ_ANSWER, quiz_choice=value)
             for title, value in (("Love it", "love"), ("It's OK", "ok"), ("Not for me", "no"), ("Skip", SKIP))
         ]
-        buttons.append(messages.button("Stop the quiz", "stop_quiz"))
+        buttons.append(messages.button("Stop the quiz", Intent.STOP_QUIZ))
         dispatcher.utter_message(
             text=f"Question {index + 1} of {len(quiz)}: how much would you enjoy this?\n"
             f"{quiz[index].question}",
@@ -122,20 +123,20 @@ class ValidateInterestQuizForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return ["quiz_answer"] if len(answers(tracker)) < len(load_interests().quiz) else []
+        return [Slot.QUIZ_ANSWER] if len(answers(tracker)) < len(load_interests().quiz) else []
 
     def validate_quiz_answer(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        choice = next(tracker.get_latest_entity_values("quiz_choice"), None)
+        choice = next(tracker.get_latest_entity_values(Entity.QUIZ_CHOICE), None)
         understood, value = answer_value(str(slot_value or ""), choice)
         if not understood:
             dispatcher.utter_message(
                 text='Sorry, I didn\'t catch that. Pick a button, or type "yes", "maybe", "no" or "skip".',
                 **messages.about("quiz_question"),
             )
-            return {"quiz_answer": None}
-        return {"quiz_answer": None, "quiz_answers": [*answers(tracker), value]}
+            return {Slot.QUIZ_ANSWER: None}
+        return {Slot.QUIZ_ANSWER: None, Slot.QUIZ_ANSWERS: [*answers(tracker), value]}
 
 
 class ActionQuizResults(Action):
@@ -154,18 +155,18 @@ class ActionQuizResults(Action):
             dispatcher.utter_message(
                 text="Thanks for doing the quiz! Nothing stood out strongly yet, which is completely normal. "
                 "Tell me a subject you enjoy, or something you like doing, and I'll suggest some careers.",
-                buttons=[messages.button("Start the quiz again", "start_quiz")],
+                buttons=[messages.button("Start the quiz again", Intent.START_QUIZ)],
                 **messages.about("ask_what_they_like"),
             )
             return []
         suggestions = suggest_careers(
             career_context.catalog().summaries(),
             interests,
-            subjects=tracker.get_slot("subjects") or [],
+            subjects=tracker.get_slot(Slot.SUBJECTS) or [],
             scores=scores,
             limit=SUGGESTIONS_SHOWN,
         )
         names = " and ".join(t.name.lower() for t in strongest)
         intro = f"Thanks! Your answers point most to {names}. Careers that could suit you:"
         dispatcher.utter_message(**messages.suggestions_message(intro, suggestions, "careers_for_interests"))
-        return [SlotSet("interest_profile", "".join(t.code for t in strongest))]
+        return [SlotSet(Slot.INTEREST_PROFILE, "".join(t.code for t in strongest))]

@@ -13,6 +13,7 @@ from bot.actions import career_context, messages
 from bot.actions.career_context import all_mentioned_careers
 from careers_catalog.discovery import DIGITAL, asks_for_tech
 from careers_catalog.text import normalize
+from contract import Slot
 
 SHOWN = 3
 # Words in a request and the role-model tag each asks for ("famous women in computing" -> woman).
@@ -51,7 +52,7 @@ class ActionRoleModels(Action):
         catalog = career_context.catalog()
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):  # "More role models": the same wishes as last time
-            wishes = tracker.get_slot("role_model_filter") or {}
+            wishes = tracker.get_slot(Slot.ROLE_MODEL_FILTER) or {}
             tags, careers = set(wishes.get("tags", [])), set(wishes.get("careers", []))
         else:
             tags, careers = tags_asked_for(text), set(all_mentioned_careers(tracker))
@@ -63,13 +64,13 @@ class ActionRoleModels(Action):
             everyone = catalog.role_models()
             people = [p for p in everyone if set(p.tags) & tags or p.career.id in careers] or everyone
             intro = "I don't have someone who matches all of that yet, but these stories come close:"
-        seen = set(tracker.get_slot("role_models_seen") or [])
+        seen = set(tracker.get_slot(Slot.ROLE_MODELS_SEEN) or [])
         unseen = [p for p in people if p.name not in seen]
         if not unseen:  # every match has been shown: start again
             seen, unseen = set(), people
         shown = unseen[:SHOWN]
         dispatcher.utter_message(**messages.role_models_message(intro, shown))
         return [
-            SlotSet("role_models_seen", sorted(seen | {p.name for p in shown})),
-            SlotSet("role_model_filter", {"tags": sorted(tags), "careers": sorted(careers)}),
+            SlotSet(Slot.ROLE_MODELS_SEEN, sorted(seen | {p.name for p in shown})),
+            SlotSet(Slot.ROLE_MODEL_FILTER, {"tags": sorted(tags), "careers": sorted(careers)}),
         ]

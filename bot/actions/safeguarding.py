@@ -19,6 +19,7 @@ from bot.actions import messages
 from bot.safeguarding import CATEGORY_ENTITY
 from careers_catalog import settings
 from careers_catalog.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
+from contract import Intent, Lesson
 
 OPENINGS = {
     "suicide": "I'm really sorry you're feeling like this. You matter, and you don't have to cope with it on "
@@ -65,7 +66,7 @@ def _contacts() -> dict[str, str]:
 
 def school_contact(tracker: Tracker) -> str:
     """The contact the student's school set up, or the default wording."""
-    school = (tracker.latest_message.get("metadata") or {}).get("school")
+    school = (tracker.latest_message.get("metadata") or {}).get(Lesson.SCHOOL)
     return _contacts().get(str(school), DEFAULT_SAFEGUARDING_CONTACT)
 
 
@@ -91,7 +92,7 @@ class ActionSafeguarding(Action):
         category = next(tracker.get_latest_entity_values(CATEGORY_ENTITY), None)
         buttons = []
         if _quiz_paused_now(tracker):
-            buttons.append(messages.button("Carry on with the quiz", "start_quiz"))
+            buttons.append(messages.button("Carry on with the quiz", Intent.START_QUIZ))
         dispatcher.utter_message(
             text=reply_text(category, school_contact(tracker)),
             buttons=buttons,

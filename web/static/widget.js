@@ -23,14 +23,9 @@
   const IN_LESSON = Boolean(LESSON.topic || LESSON.class_code);
   const STORE_KEY = ["careers-chat", "v1", SCHOOL, IN_LESSON ? `${LESSON.class_code}|${LESSON.topic}` : ""].join(":");
   const MAX_KEPT = 200;
-  const MAX_CHARS = 1000;
+  // The longest message the chat takes: its config says (web/chat.py); the server refuses longer ones.
+  let maxChars = Infinity;
   const RETRY_DELAYS_MS = [1000, 3000, 8000];
-  const STARTERS = [
-    ["What does a software developer do?", "What does a software developer do?"],
-    ["Careers from my subjects", "/ask_careers_for_subjects"],
-    ["Take the interests quiz", "/start_quiz"],
-    ["Work experience near me", "/find_opportunities"],
-  ];
 
   // --- storage: localStorage when the browser allows it, memory otherwise ------------------------------
   const memory = {};
@@ -146,7 +141,7 @@
   const status = el("div", { class: "status", role: "status", "aria-live": "polite" });
   const retryButton = el("button", { type: "button", class: "retry", hidden: "", onclick: () => retryNow(), text: "Try again" });
   const input = el("textarea", {
-    id: ids.input, rows: "1", maxlength: String(MAX_CHARS), autocomplete: "off",
+    id: ids.input, rows: "1", autocomplete: "off",
     placeholder: "Type your question", "aria-describedby": "cc-hint",
   });
   const hint = el("p", { id: "cc-hint", class: "visually-hidden", text: "Press Enter to send, Shift+Enter for a new line." });
@@ -267,6 +262,10 @@
     frame.style.setProperty("--brand", colour);
     frame.style.setProperty("--on-brand", readableOn(colour));
     title.textContent = `Careers helper · ${c.school}`;
+    if (Number.isInteger(c.max_chars) && c.max_chars > 0) {
+      maxChars = c.max_chars;
+      input.maxLength = maxChars;
+    }
     const activity = opt.activity || "";
     const topicLabel = c.topic ? c.topic.label : "";
     if (activity || topicLabel) {
@@ -387,7 +386,7 @@
     if (!text) { setStatus("Type a question first.", false); input.focus(); return; }
     if (busy || pending) { setStatus(pending ? "Your last message is still waiting to be sent." : TYPING, Boolean(pending)); return; }
     input.value = "";
-    send(text.slice(0, MAX_CHARS));
+    send(text.slice(0, maxChars));
   }
 
   input.addEventListener("keydown", (event) => {
@@ -413,7 +412,7 @@
       setStatus(configError, configRetry);
       return;
     }
-    add({ from: "bot", text: opt.greeting || c.greeting, buttons: c.topic ? [] : STARTERS.map(([t, p]) => ({ title: t, payload: p })) });
+    add({ from: "bot", text: opt.greeting || c.greeting, buttons: c.topic ? [] : c.starters || [] });
     if (c.topic && !state.lessonOpened) {
       state.lessonOpened = true;
       save();
