@@ -14,9 +14,9 @@ import argparse
 import getpass
 import sys
 
+import settings
 from analytics import accounts, retention
 from analytics.sync import conversations_engine, sync_turns
-from careers_catalog import settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     forget = commands.add_parser("forget", help="delete one chat by its chat id (sender id)")
     forget.add_argument("chat_id")
     args = parser.parse_args(argv)
-    engine = conversations_engine()
+    try:
+        config = settings.Config.from_env()
+    except settings.ConfigError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    engine = conversations_engine(config.conversations_url())
     if args.command == "sync":
         print(f"{sync_turns(engine)} new turns")
         return 0
@@ -39,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.months is not None and args.months < 1:
             print("--months must be 1 or more; nothing was deleted.", file=sys.stderr)
             return 1
-        months = args.months or settings.retention_months()
+        months = args.months or config.retention_months
         print(f"Deleted {retention.delete_expired(engine, months)} chats older than {months} months.")
         return 0
     if args.command == "forget":

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
 from analytics.models import LoginSession, User
-from careers_catalog.schools import CLASS_CODE
+from settings.schools import CLASS_CODE
 
 # A safeguarding lead (the school's DSL) sees their schools' conversations like an adviser, and is the
 # only role besides an administrator to see messages that signalled a risk.

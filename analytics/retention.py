@@ -13,9 +13,9 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+import settings
 from analytics.models import Conversation, Fact, Review, Turn
 from analytics.sync import EVENTS
-from careers_catalog import settings
 
 SECONDS_PER_MONTH = 365.25 / 12 * 24 * 3600
 
@@ -23,7 +23,7 @@ SECONDS_PER_MONTH = 365.25 / 12 * 24 * 3600
 def delete_expired(engine: Engine, months: int | None = None, now: float | None = None) -> int:
     """Delete every chat whose latest message is older than ``months`` (default: the setting); returns
     how many chats were deleted."""
-    months = settings.retention_months() if months is None else months
+    months = settings.current().retention_months if months is None else months
     cutoff = (now or time.time()) - months * SECONDS_PER_MONTH
     if not sa.inspect(engine).has_table("events"):
         return 0

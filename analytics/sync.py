@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+import settings
 from analytics.models import Base, Conversation, Fact, SyncState, Turn
-from careers_catalog import settings
 from contract import RISK_INTENT, Entity, Intent, Lesson, Slot
 
 EVENTS = sa.table(
@@ -81,7 +81,7 @@ def conversations_engine(url: str | None = None) -> Engine:
     """An engine on the conversations database (default: ``TRACKER_DATABASE_URL``), with the analytics
     tables that are missing created (Rasa creates its own ``events`` table). SQLite waits up to 15 s for
     Rasa's writes to finish rather than failing."""
-    url = url or settings.tracker_database_url()
+    url = url or settings.current().conversations_url()
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
     else:

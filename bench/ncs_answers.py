@@ -21,9 +21,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bench.common import MODEL, report
 from bot.actions.careers import ActionCareerInfo
 from bot.actions.messages import a_or_an
-from careers_catalog import settings
 from careers_catalog.audit import ncs_coverage
 from careers_catalog.loader import read_data
+from careers_catalog.paths import DATA_DIR
 
 QUESTIONS = ("what does {a} do", "how much does {a} earn", "how do i become {a}")
 
@@ -68,7 +68,7 @@ async def _ask(agent: Agent, expected: dict[str, str]) -> dict[str, Any]:
 
 def main(titles: int | None = None) -> dict[str, Any]:
     """``titles``: ask about only the first so many (a quick run); all 856 by default."""
-    data = read_data(settings.DATA_DIR)
+    data = read_data(DATA_DIR)
     coverage = ncs_coverage(data)
     agent = Agent.load(str(MODEL))
     asked = dict(list(coverage.matched.items())[:titles])

@@ -14,16 +14,14 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
 from sanic.request import Request
 
+import settings
 from bot.actions import career_context
-
-DEFAULT_HOST = "127.0.0.1"
 
 
 def protect(app: Sanic, token: str | None) -> None:
@@ -44,8 +42,10 @@ def protect(app: Sanic, token: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--port", type=int, help="default: ACTION_PORT")
     args = parser.parse_args(argv)
+    config = settings.at_start()
+    port = args.port or config.action_port
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     app = create_app("bot.actions", cors_origins=[])
     # Sanic closes a connection whose request it has not started reading within KEEP_ALIVE_TIMEOUT (5 s).
@@ -57,11 +57,12 @@ def main(argv: list[str] | None = None) -> None:
         career_context.warm_up()
     except Exception:  # the catalogue unreachable now: each action says so when asked, and retries
         logging.getLogger(__name__).exception("Could not warm up the catalogue; going on without it")
-    protect(app, os.environ.get("ACTION_SERVER_TOKEN"))
+    token = config.action_server_token
+    protect(app, token.get_secret_value() if token else None)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
-    host = os.environ.get("ACTION_HOST") or DEFAULT_HOST
-    logging.getLogger(__name__).info("Action server listening on http://%s:%s", host, args.port)
-    app.run(host, args.port, workers=1, access_log=False)
+    host = config.action_host
+    logging.getLogger(__name__).info("Action server listening on http://%s:%s", host, port)
+    app.run(host, port, workers=1, access_log=False)
 
 
 if __name__ == "__main__":

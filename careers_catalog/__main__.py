@@ -8,13 +8,14 @@ import json
 import sys
 from pathlib import Path
 
-from careers_catalog import audit, settings
+from careers_catalog import audit
 from careers_catalog.catalog import Catalog
 from careers_catalog.db import make_engine, session_factory
 from careers_catalog.loader import CatalogDataError, load_catalog, read_data
 from careers_catalog.models import CatalogMeta
 from careers_catalog.nlu_export import write_nlu
 from careers_catalog.opportunity_import import import_opportunities_csv
+from careers_catalog.paths import DATA_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         "audit",
         help="how current the facts are, pay that moved, NCS titles unmatched, what the last load changed",
     )
-    audit_command.add_argument("--data-dir", type=Path, default=settings.DATA_DIR, help=argparse.SUPPRESS)
+    audit_command.add_argument("--data-dir", type=Path, default=DATA_DIR, help=argparse.SUPPRESS)
     search = commands.add_parser("search", help="find careers by name, alias or misspelling")
     search.add_argument("query", nargs="+")
     show = commands.add_parser("show", help="print one career's profile")

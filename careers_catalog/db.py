@@ -6,14 +6,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from careers_catalog import settings
+import settings
 from careers_catalog.models import Base
 from careers_catalog.opportunity_models import OPPORTUNITY_TABLES  # registers those tables on Base
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: :func:`settings.database_url`), with the schema created."""
-    url = url or settings.database_url()
+    """An engine for ``url`` (default: :meth:`settings.Config.catalog_url`), with the schema created."""
+    url = url or settings.current().catalog_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_foreign_keys)

@@ -21,10 +21,11 @@ from pathlib import Path
 import requests
 from rapidfuzz import fuzz, process
 
-from careers_catalog import settings
+import settings
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.text import normalize
 
-DISTRICTS_FILE = settings.DATA_DIR / "geo" / "postcode_districts.csv"
+DISTRICTS_FILE = DATA_DIR / "geo" / "postcode_districts.csv"
 EARTH_RADIUS_KM = 6371.0088
 # A UK postcode: outward code (area letters, district digits, optional letter) and inward code.
 _OUTWARD = r"[A-Z]{1,2}\d[A-Z\d]?"
@@ -215,7 +216,7 @@ class Locator:
 
     @classmethod
     def from_settings(cls) -> Locator:
-        url = settings.postcodes_api_url()
+        url = settings.current().postcodes_api_url
         return cls(client=PostcodeClient(url) if url else None)
 
     def locate(self, text: str, fuzzy: bool = True) -> Place:

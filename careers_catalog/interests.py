@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from careers_catalog import settings
 from careers_catalog.data_rules import CatalogDataError
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.text import normalize
 
 CODES = "RIASEC"
@@ -97,7 +97,7 @@ def normalize_keep_punctuation(text: str) -> str:
 @lru_cache(maxsize=4)
 def load_interests(path: Path | None = None) -> Interests:
     """Read and check ``data/interests.yml`` (or ``path``)."""
-    path = path or settings.DATA_DIR / "interests.yml"
+    path = path or DATA_DIR / "interests.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     problems: list[str] = []
     types: dict[str, InterestType] = {}

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from careers_catalog import audit, schema, settings
+from careers_catalog import audit, schema
 from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, SECTORS, CatalogDataError
 from careers_catalog.db import drop_catalog_tables, session_factory
 from careers_catalog.models import (
@@ -44,6 +44,7 @@ from careers_catalog.opportunity_import import (
     replace_opportunities,
 )
 from careers_catalog.opportunity_models import Opportunity
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.pay import career_hours, career_pay
 from careers_catalog.reference import Reference
 
@@ -201,7 +202,7 @@ def _is_year(value: Any) -> bool:
 
 def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = False) -> LoadResult:
     """Load the data files into the database at ``engine``; skip if they are unchanged since last time."""
-    data_dir = data_dir or settings.DATA_DIR
+    data_dir = data_dir or DATA_DIR
     digest = files_hash(data_dir) + f":schema{SCHEMA_VERSION}"
     _rebuild_if_schema_changed(engine)
     with session_factory(engine).begin() as session:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from careers_catalog import settings
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.text import normalize
 
-WORKPLACES_FILE = settings.DATA_DIR / "workplaces.yml"
+WORKPLACES_FILE = DATA_DIR / "workplaces.yml"
 _CUE = r"(?:at|for|with|join|joining|into|in|inside)\s+(?:the\s+)?"
 
 

@@ -7,8 +7,8 @@ import re
 from careers_catalog import Catalog
 from careers_catalog.audit import ncs_coverage
 from careers_catalog.loader import read_data
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.pay import career_pay
-from careers_catalog.settings import DATA_DIR
 from careers_catalog.workplaces import all_workplaces
 
 REQUIRED_TECH_ROLES = """software-developer web-developer app-developer games-developer games-designer

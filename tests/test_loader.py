@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from careers_catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import CatalogDataError, load_catalog
-from careers_catalog.settings import DATA_DIR
+from careers_catalog.paths import DATA_DIR
 from tests.conftest import FIXTURE_DATA
 
 

@@ -25,7 +25,8 @@ from careers_catalog.geo import Districts, LocationError, Locator
 from careers_catalog.interests import ANSWER_VALUES
 from careers_catalog.opportunity_import import CSV_COLUMNS, read_opportunities_csv
 from careers_catalog.opportunity_search import areas_in, kinds_in
-from careers_catalog.schools import origin_of
+from settings import Config
+from settings.schools import origin_of
 from web.app import create_app
 from web.chat import clean_message, lesson_metadata
 from web.lessons import lesson_activity, lesson_topics
@@ -214,9 +215,8 @@ def test_any_opportunities_file_loads_or_is_refused_with_reasons(content):
 def chat_app(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[TestClient]:
     """The web app in this process, its Rasa an address where nothing answers."""
     folder = tmp_path_factory.mktemp("chat_app")
-    app = create_app(
-        rasa_url="http://127.0.0.1:9", catalog=catalog, conversations_url=f"sqlite:///{folder / 't.db'}"
-    )
+    config = Config(rasa_url="http://127.0.0.1:9", tracker_database_url=f"sqlite:///{folder / 't.db'}")
+    app = create_app(config, catalog=catalog)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

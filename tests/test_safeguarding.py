@@ -20,7 +20,7 @@ from bench.safeguarding import SETS, load
 from bot.actions.safeguarding import reply_text
 from bot.safeguarding import detect, load_patterns, normalise
 from careers_catalog.data_rules import CatalogDataError
-from careers_catalog.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
+from settings.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
 from tests.web_chat import WebChat
 
 HELPLINES = ("999", "0800 1111", "childline.org.uk", "85258", "116 123")

@@ -13,8 +13,8 @@ from bench.common import free_port, running_web_app
 from careers_catalog import Catalog
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.plan import build_plan, plan_from_link, plan_path
-from careers_catalog.schools import load_schools
 from contract import MAX_MESSAGE_CHARS
+from settings.schools import load_schools
 from tests.fake_apis import FakeApis, serve_fake_apis
 from web.login_throttle import LoginThrottle
 from web.login_throttle import wait_message as login_wait_message

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uvicorn
 
-from careers_catalog import settings
+import settings
 
 
 def main() -> None:
-    host, port = settings.web_bind()
+    config = settings.at_start()  # fails here, naming the variable, if a setting is bad
+    host, port = config.web_host, config.web_port
     # ws="none": no websockets are served, and Rasa pins a websockets release too old for uvicorn's.
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, ws="none", log_level="warning")
 

@@ -26,11 +26,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import settings
 from analytics import retention
 from analytics.sync import conversations_engine, sync_turns
-from careers_catalog import Catalog, settings
+from careers_catalog import Catalog
 from careers_catalog.plan import plan_from_link
-from careers_catalog.schools import School, load_schools, origin_of
+from settings.schools import School, load_schools, origin_of
 from web import chat, dashboard
 from web.lessons import YEAR_GROUPS, lesson_activity, lesson_topics, new_class_code
 from web.login_throttle import LoginThrottle
@@ -59,11 +60,11 @@ async def health(request: Request) -> Response:
 
 async def demo(request: Request) -> Response:
     school = _school(request, "demo") or next(iter(request.app.state.chat.schools.values()))
-    return page("demo.html", school=school, base_url=settings.web_app_url())
+    return page("demo.html", school=school, base_url=request.app.state.config.web_app_url)
 
 
 async def privacy(request: Request) -> Response:
-    return page("privacy.html", months=settings.retention_months())
+    return page("privacy.html", months=request.app.state.config.retention_months)
 
 
 async def teacher(request: Request) -> Response:
@@ -75,7 +76,7 @@ async def teacher(request: Request) -> Response:
         year_groups=YEAR_GROUPS,
         class_code=new_class_code(),
         activities={t.key: t.activities for t in state.topics.values()},
-        base_url=settings.web_app_url(),
+        base_url=request.app.state.config.web_app_url,
     )
 
 
@@ -90,7 +91,9 @@ async def lesson(request: Request) -> Response:
         "school": school.id,
         "topic": query.get("topic", ""),
         "activity": chat.clean_message(
-            lesson_activity(request.app.state.chat.topics, school.id, query, settings.link_secret())
+            lesson_activity(
+                request.app.state.chat.topics, school.id, query, request.app.state.config.signing_key()
+            )
         )
         or "",
         "class": query.get("class", ""),
@@ -125,15 +128,11 @@ async def _keep_turns_up_to_date(engine: Engine) -> None:
         await anyio.sleep(SYNC_EVERY_S)
 
 
-def create_app(
-    schools_file: Path | None = None,
-    rasa_url: str | None = None,
-    catalog: Catalog | None = None,
-    conversations_url: str | None = None,
-) -> Starlette:
-    """The web app, reading its settings from the environment unless they are given."""
+def create_app(config: settings.Config | None = None, catalog: Catalog | None = None) -> Starlette:
+    """The web app with these settings (default: read from the environment) and catalogue."""
+    config = config or settings.current()
     catalog = catalog or Catalog()
-    schools = load_schools(schools_file or settings.schools_file())
+    schools = load_schools(config.schools_file)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -167,15 +166,16 @@ def create_app(
         ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.state.config = config
     app.state.catalog = catalog
-    app.state.conversations = conversations_engine(conversations_url)
+    app.state.conversations = conversations_engine(config.conversations_url())
     app.state.login_throttle = LoginThrottle()
-    per_sender, per_address = settings.chat_rate_limits()
+    per_sender, per_address = config.chat_rate_limits()
     app.state.chat = chat.ChatSettings(
         schools=schools,
         topics=lesson_topics(sorted(catalog.subject_names())),
-        rasa_url=rasa_url or settings.rasa_url(),
-        own_origin=origin_of(settings.web_app_url()),
+        rasa_url=config.rasa_address(),
+        own_origin=origin_of(config.web_app_url),
         per_sender=RateLimit(per_sender),
         per_address=RateLimit(per_address),
     )

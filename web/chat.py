@@ -20,8 +20,8 @@ import aiohttp
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from careers_catalog.schools import CLASS_CODE, School, origin_of
 from contract import CARD_FIELDS, MAX_MESSAGE_CHARS, Intent, Lesson, payload
+from settings.schools import CLASS_CODE, School, origin_of
 from web.lessons import YEAR_GROUPS, Topic, opening_for
 from web.rate_limit import RateLimit, wait_message
 

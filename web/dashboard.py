@@ -24,7 +24,6 @@ from starlette.routing import Route
 from analytics import accounts, queries
 from analytics.accounts import Account, AccountError
 from analytics.sync import sync_turns
-from careers_catalog import settings
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.opportunity_import import import_opportunities_data
 from web.chat import clean_message
@@ -286,7 +285,7 @@ async def sign_activity(request: Request, account: Account, csrf: str) -> Respon
         raise Refused("You can only make lesson links for your own school.")
     if topic not in request.app.state.chat.topics or not 0 < len(activity) <= MAX_ACTIVITY_CHARS:
         return JSONResponse({"error": f"Pick a topic and write 1 to {MAX_ACTIVITY_CHARS} characters."}, 400)
-    signature = link_signature(settings.link_secret(), school, topic, activity)
+    signature = link_signature(request.app.state.config.signing_key(), school, topic, activity)
     return JSONResponse({"activity": activity, "sig": signature})
 
 

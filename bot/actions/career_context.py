@@ -9,8 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot.actions.questions import FOLLOW_ON
-from careers_catalog import CareerMatch, Catalog, settings
+from careers_catalog import CareerMatch, Catalog
 from careers_catalog.discovery import CareerTextIndex, SubjectIndex
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.plan import MAX_PLAN_CAREERS
 from careers_catalog.reference import Reference
 from careers_catalog.text import singular, words
@@ -26,7 +27,7 @@ def catalog() -> Catalog:
 @lru_cache(maxsize=1)
 def reference() -> Reference:
     """The reference tables the catalogue's facts come from (minimum wage rates, for apprentices' pay)."""
-    return Reference(settings.DATA_DIR / "reference")
+    return Reference(DATA_DIR / "reference")
 
 
 @lru_cache(maxsize=1)

@@ -16,9 +16,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import settings
 from bot import redaction
 from bot.actions import career_context, messages
-from careers_catalog import settings
 from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
 from careers_catalog.opportunity_models import KINDS
 from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in, sectors_named
@@ -42,7 +42,7 @@ def locator() -> Locator:
 @lru_cache(maxsize=1)
 def finder() -> OpportunityFinder:
     """The finder over the catalogue, with Find an apprenticeship's API when a key is configured."""
-    api = settings.apprenticeships_api()
+    api = settings.current().apprenticeships_api()
     remote = FindAnApprenticeshipClient(*api) if api else None
     return OpportunityFinder(career_context.catalog().engine, remote)
 

@@ -12,9 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+import settings
 from bot.actions import career_context, messages
 from bot.actions.career_context import all_mentioned_careers, career_in_focus, remember
-from careers_catalog import settings
 from careers_catalog.plan import build_plan, plan_path
 from contract import Intent, Slot
 
@@ -26,7 +26,7 @@ def show_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     plan = build_plan(career_context.catalog(), viewed, saved)
     if plan.empty:
         return False
-    link = settings.web_app_url() + plan_path(viewed, saved)
+    link = settings.current().web_app_url + plan_path(viewed, saved)
     dispatcher.utter_message(**messages.plan_message(plan, link))
     return True
 

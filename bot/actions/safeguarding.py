@@ -15,11 +15,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+import settings
 from bot.actions import messages
 from bot.safeguarding import CATEGORY_ENTITY
-from careers_catalog import settings
-from careers_catalog.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
 from contract import Intent, Lesson
+from settings.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
 
 OPENINGS = {
     "suicide": "I'm really sorry you're feeling like this. You matter, and you don't have to cope with it on "
@@ -60,7 +60,8 @@ def reply_text(category: str | None, contact: str) -> str:
 @lru_cache(maxsize=1)
 def _contacts() -> dict[str, str]:
     return {
-        school.id: school.safeguarding_contact for school in load_schools(settings.schools_file()).values()
+        school.id: school.safeguarding_contact
+        for school in load_schools(settings.current().schools_file).values()
     }
 
 

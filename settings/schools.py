@@ -1,5 +1,6 @@
 """The schools that embed the chat: who they are, which web origins may use the chat for them, and how
-the chat looks on their site. Read from ``data/schools.yml`` (or the file ``SCHOOLS_FILE`` names)."""
+the chat looks on their site, and whom a student is told to talk to when something is wrong. Read from
+``settings/data/schools.yml`` (or the file ``SCHOOLS_FILE`` names) by the web app and the actions."""
 
 from __future__ import annotations
 
