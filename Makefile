@@ -9,16 +9,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 RASA := $(BIN)/rasa
 
-# Ports and URLs; override any of them from the environment (see .env.example).
-export RASA_PORT ?= 5005
-export ACTION_PORT ?= 5055
-export WEB_PORT ?= 8000
-export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
-export ACTION_SERVER_TOKEN ?=
-export TRACKER_DATABASE_URL ?= sqlite:///var/tracker.db
-export LOCK_STORE ?= in_memory
-export REDIS_HOST ?= 127.0.0.1
-export REDIS_PORT ?= 6379
+# Settings (ports, databases, ...) are read by the programs themselves (settings/, .env.example); the
+# launcher (python -m deploy) hands Rasa and the action server theirs. These only quieten Rasa's own
+# commands below.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -75,22 +68,16 @@ $(MODEL): var/spacy/en_core_web_sm/meta.json $(LOOKUPS) $(TRAINING_INPUTS)
 train: setup $(MODEL)
 
 run: train
-	@mkdir -p var
-	scripts/run.sh
+	$(PY) -m deploy run
 
 # Several Rasa and action servers behind nginx (deploy/nginx.conf.template). The conversations go to
-# PostgreSQL (this database is created if missing); the catalogue stays where DATABASE_URL says.
+# PostgreSQL (CLUSTER_DATABASE_URL, created if missing); the catalogue stays where DATABASE_URL says.
 run-cluster: train
-	@mkdir -p var
 	scripts/system_packages.sh nginx
-	RASA_PROCESSES=$${RASA_PROCESSES:-2} \
-	  TRACKER_DATABASE_URL=$${CLUSTER_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/careers_conversations} \
-	  scripts/run.sh
+	$(PY) -m deploy run --cluster
 
 shell: train
-	@mkdir -p var
-	$(PY) -m bot.action_server --port $(ACTION_PORT) & trap "kill $$!" EXIT; \
-	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	$(PY) -m deploy shell
 
 # --- checks -------------------------------------------------------------------------------------
 test: train

@@ -2,7 +2,10 @@
 
 python -m analytics create-admin NAME    add an administrator (asks for the password, or reads it
                                          from standard input with --password-stdin)
-python -m analytics sync                 bring the analytics turns up to date now
+python -m analytics sync [--follow]      bring the analytics turns up to date now; with --follow,
+                                         keep them up to date (every ANALYTICS_SYNC_EVERY_S seconds)
+                                         and delete expired chats every few hours: the analytics
+                                         worker, which the launcher starts beside the web app
 python -m analytics purge [--months N]   delete chats older than the retention period
                                          (RETENTION_MONTHS, default 12)
 python -m analytics forget CHAT_ID       delete one chat (its events and everything derived from them)
@@ -15,7 +18,7 @@ import getpass
 import sys
 
 import settings
-from analytics import accounts, retention
+from analytics import accounts, retention, worker
 from analytics.sync import conversations_engine, sync_turns
 
 
@@ -25,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     admin = commands.add_parser("create-admin", help="add an administrator to the dashboard")
     admin.add_argument("username")
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    commands.add_parser("sync", help="derive the analytics turns from new conversation events")
+    sync = commands.add_parser("sync", help="derive the analytics turns from new conversation events")
+    sync.add_argument("--follow", action="store_true", help="keep going: the analytics worker")
     purge = commands.add_parser("purge", help="delete chats older than the retention period")
     purge.add_argument("--months", type=int, help="override RETENTION_MONTHS for this run")
     forget = commands.add_parser("forget", help="delete one chat by its chat id (sender id)")
@@ -37,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     engine = conversations_engine(config.conversations_url())
+    if args.command == "sync" and args.follow:
+        worker.follow(engine, config.analytics_sync_every_s, config.retention_months)
+        return 0
     if args.command == "sync":
         print(f"{sync_turns(engine)} new turns")
         return 0

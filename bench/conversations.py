@@ -31,9 +31,10 @@ from typing import Any
 import requests
 import yaml
 
-from bench.common import RESULTS, ROOT, Assistant, report, running_assistant
+from bench.common import RESULTS, ROOT, report
 from bot.actions.messages import REPLIES, REPLY_OF_RESPONSE
 from careers_catalog.catalog import Catalog
+from deploy.launcher import Assistant, running_assistant
 
 BLIND = ROOT / "bench" / "data" / "conversations_blind"
 TARGET = 0.95  # issue J: sealed conversations passing

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from analytics import accounts
 from analytics.sync import conversations_engine, sync_turns
 from bench.analytics_history import write_history
-from bench.common import percentiles, postgres_database, report, running_web_app
+from bench.common import percentiles, postgres_database, report
+from deploy.launcher import running_web_app
 
 PASSWORD = "benchmark password"
 YEAR = "from=2026-09-01&to=2027-06-30"

@@ -25,7 +25,8 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-from bench.common import percentiles, report, running_assistant
+from bench.common import percentiles, report
+from deploy.launcher import running_assistant
 
 # Ten turns each, as students write them: careers, follow-ups, subjects, the quiz, opportunities.
 SCRIPTS = [

@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import RASA, RESULTS, ROOT, bench_env, report
+from bench.common import RASA, RESULTS, ROOT, report
 from contract import RISK_INTENT
+from deploy.launcher import child_env
 
 MODEL = ROOT / "models" / "careers.tar.gz"
 HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout"
@@ -80,7 +81,7 @@ def _rasa_test_nlu(out: Path, *args: str) -> float:
     subprocess.run(
         [RASA, "test", "nlu", "--out", str(out), "--no-plot", *args],
         cwd=ROOT,
-        env=bench_env(),
+        env=child_env(),
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -16,8 +16,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from bench.common import Assistant, postgres_database, report, rss_mb, running_assistant, running_cluster
+from bench.common import postgres_database, report, rss_mb
 from bench.load import LoadResult, check_stored, run_load
+from deploy.launcher import Assistant, running_assistant, running_cluster
 
 TURNS = 10
 

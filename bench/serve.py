@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import RASA, ROOT, bench_env, free_port, report, rss_mb, running_assistant, wait_until_up
+from bench.common import RASA, ROOT, report, rss_mb
 from bench.load import run_load
+from deploy.launcher import child_env, free_port, running_assistant, wait_until_up
 
 CONCURRENCY = (1, 8, 32)
 TARGETS = {"p95_ratio_at_most": 1.5, "throughput_ratio_at_8_at_least": 0.8}
@@ -34,7 +35,7 @@ def time_training() -> float:
         subprocess.run(
             [RASA, "train", "--force", "--out", out, "--fixed-model-name", "bench"],
             cwd=ROOT,
-            env=bench_env(),
+            env=child_env(),
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -60,7 +61,7 @@ def bare_assistant_levels(folder: Path, rounds: int) -> dict[str, Any]:
     subprocess.run(
         [RASA, "init", "--no-prompt", "--init-dir", str(project)],
         cwd=folder,
-        env=bench_env(),
+        env=child_env(),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -80,7 +81,7 @@ def bare_assistant_levels(folder: Path, rounds: int) -> dict[str, Any]:
                 "credentials.yml",
             ],
             cwd=project,
-            env=bench_env(),
+            env=child_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from bench.common import percentiles, report, running_assistant, running_web_app
+from bench.common import percentiles, report
+from deploy.launcher import running_assistant, running_web_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 QUESTIONS = [

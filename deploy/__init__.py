@@ -1,2 +1,3 @@
-"""Running several Rasa servers and action servers behind one address (``make run-cluster``): nginx's
-configuration template, and the checks that run before the servers start."""
+"""Starting the assistant's processes: the one launcher (``deploy/launcher.py``, and ``python -m deploy
+run`` for ``make run``), nginx's configuration template for a cluster, and the checks before a cluster
+starts."""

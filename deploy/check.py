@@ -1,10 +1,8 @@
-"""Before a cluster starts (``python -m deploy.check TRACKER_DATABASE_URL REDIS_HOST REDIS_PORT``, called
-by scripts/run.sh): the shared PostgreSQL tracker store and Redis lock store must answer. A missing
-PostgreSQL database is created; anything else wrong is said plainly, with what to do."""
+"""Before a cluster starts (``python -m deploy run --cluster``): the shared PostgreSQL tracker store and
+Redis lock store must answer. A missing PostgreSQL database is created; anything else wrong is said
+plainly, with what to do."""
 
 from __future__ import annotations
-
-import sys
 
 import redis
 import sqlalchemy as sa
@@ -27,28 +25,25 @@ def ensure_database(url: str) -> None:
     print(f"Created the PostgreSQL database {target.database} for the conversations.")
 
 
-def main(argv: list[str]) -> int:
-    url, redis_host, redis_port = argv
+def cluster_problem(tracker_url: str, redis_host: str, redis_port: int) -> str | None:
+    """None when a cluster's shared stores answer; otherwise what is wrong and what to do."""
+    if not tracker_url.startswith("postgresql"):
+        return (
+            "Several Rasa servers must share a PostgreSQL tracker store: set TRACKER_DATABASE_URL (or "
+            f"CLUSTER_DATABASE_URL) to a postgresql:// URL (now: {make_url(tracker_url)!r})."
+        )
     try:
-        ensure_database(url)
+        ensure_database(tracker_url)
     except sa.exc.OperationalError as problem:
-        print(
-            f"Cannot reach the PostgreSQL tracker store at {make_url(url)!r}: {problem.orig}\n"
-            "Start PostgreSQL, or set TRACKER_DATABASE_URL to a server that runs.",
-            file=sys.stderr,
+        return (
+            f"Cannot reach the PostgreSQL tracker store at {make_url(tracker_url)!r}: {problem.orig}\n"
+            "Start PostgreSQL, or set CLUSTER_DATABASE_URL to a server that runs."
         )
-        return 1
     try:
-        redis.Redis(host=redis_host, port=int(redis_port), socket_timeout=3).ping()
+        redis.Redis(host=redis_host, port=redis_port, socket_timeout=3).ping()
     except redis.RedisError as problem:
-        print(
+        return (
             f"Cannot reach Redis at {redis_host}:{redis_port} for Rasa's lock store: {problem}\n"
-            "Start Redis (Debian: 'sudo apt-get install redis-server'), or set REDIS_HOST and REDIS_PORT.",
-            file=sys.stderr,
+            "Start Redis (Debian: 'sudo apt-get install redis-server'), or set REDIS_HOST and REDIS_PORT."
         )
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    return None

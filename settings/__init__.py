@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -111,8 +112,22 @@ class Config(BaseSettings):
         try:
             return cls(_env_file=env_file if env_file.exists() else None)
         except ValidationError as problem:
-            lines = [f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in problem.errors()]
-            raise ConfigError("Bad settings (see .env.example):\n  " + "\n  ".join(lines)) from None
+            raise ConfigError(_described(problem)) from None
+
+    @classmethod
+    def from_mapping(cls, environ: Mapping[str, str]) -> Config:
+        """The settings a process with this environment would read (the launcher's view of a process it
+        is about to start); an empty value counts as unset."""
+        values = {
+            name: environ[env.upper()]
+            for name, model_field in cls.__fields__.items()
+            for env in model_field.field_info.extra["env_names"]
+            if environ.get(env.upper())
+        }
+        try:
+            return _OnlyGiven(**values)
+        except ValidationError as problem:
+            raise ConfigError(_described(problem)) from None
 
     # --- values worked out from the settings ----------------------------------------------------------
     def catalog_url(self) -> str:
@@ -170,6 +185,20 @@ class Config(BaseSettings):
     def _var(self) -> Path:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return self.var_dir
+
+
+class _OnlyGiven(Config):
+    """The settings from the values given alone, not from this process's environment."""
+
+    class Config:
+        @classmethod
+        def customise_sources(cls, init_settings: Any, env_settings: Any, file_secret_settings: Any) -> tuple:
+            return (init_settings,)
+
+
+def _described(problem: ValidationError) -> str:
+    lines = [f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in problem.errors()]
+    return "Bad settings (see .env.example):\n  " + "\n  ".join(lines)
 
 
 def at_start() -> Config:

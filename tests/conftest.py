@@ -17,12 +17,13 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from bench.common import MODEL, Assistant, running_assistant, running_web_app
 from bot.actions import career_context
 from careers_catalog import Catalog
 from careers_catalog.db import make_engine
 from careers_catalog.loader import load_catalog
 from careers_catalog.opportunity_import import CSV_COLUMNS, import_opportunities_csv
+from deploy.launcher import Assistant, running_assistant, running_web_app
+from settings import current
 from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ FIXTURE_DATA = Path(__file__).parent / "fixtures" / "catalog"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+MODEL = current().rasa_model
 REDIS = (os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), int(os.environ.get("TEST_REDIS_PORT", "6379")))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.common import free_port
+from deploy.launcher import free_port
 
 
 def _binary(name: str) -> str | None:

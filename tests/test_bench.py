@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import benchmarks
-from bench.common import ROOT, bench_env
+from deploy.launcher import child_env
+from settings import ROOT
 from tests.conftest import redis_or_skip, require_model
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -24,7 +25,7 @@ def test_the_short_benchmark_run_reports_every_figure_and_loses_nothing(tmp_path
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--quick"],
         cwd=ROOT,
-        env=bench_env(BENCH_RESULTS=str(tmp_path)),
+        env=child_env(BENCH_RESULTS=str(tmp_path)),
         capture_output=True,
         text=True,
         timeout=3600,

@@ -22,8 +22,9 @@ import pytest
 
 from analytics import accounts
 from analytics.sync import conversations_engine
-from bench.common import ROOT, Assistant, running_web_app
 from contract import MAX_MESSAGE_CHARS
+from deploy.launcher import Assistant, running_web_app
+from settings import ROOT
 from tests.conftest import missing
 from tests.fake_apis import FakeApis, serve_fake_apis
 

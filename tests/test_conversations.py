@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.common import Assistant
 from bench.conversations import BLIND, Runner, figures, load
+from deploy.launcher import Assistant
 
 pytestmark = pytest.mark.e2e
 

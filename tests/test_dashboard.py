@@ -15,8 +15,8 @@ import yaml
 
 from analytics import accounts
 from analytics.sync import conversations_engine
-from bench.common import running_web_app
 from careers_catalog.opportunity_import import CSV_COLUMNS
+from deploy.launcher import running_web_app
 from tests.conftest import e2e_catalog
 from tests.conversations import DAY, Ask, History
 

@@ -8,14 +8,17 @@ fresh SQLite tracker store, holds the conversations from the issue, then runs ``
 from __future__ import annotations
 
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from bench.common import MODEL, RASA, ROOT, Assistant, bench_env
 from bench.conversations import Runner
+from deploy.launcher import Assistant, child_env
+from settings import ROOT
+from tests.conftest import MODEL
 
 pytestmark = pytest.mark.e2e
 
@@ -145,7 +148,7 @@ def test_rasa_test_stories_pass(servers: Assistant, tmp_path: Path):
     out = tmp_path / "results"
     result = subprocess.run(
         [
-            RASA,
+            str(Path(sys.executable).parent / "rasa"),
             "test",
             "core",
             "--model",
@@ -162,7 +165,7 @@ def test_rasa_test_stories_pass(servers: Assistant, tmp_path: Path):
         capture_output=True,
         text=True,
         timeout=600,
-        env=bench_env(),
+        env=child_env(),
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
 

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from bench.common import Assistant
 from careers_catalog.interests import load_interests
+from deploy.launcher import Assistant
 
 pytestmark = pytest.mark.e2e
 QUESTIONS = len(load_interests().quiz)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from bench.common import Assistant, running_assistant
+from deploy.launcher import Assistant, running_assistant
 from tests.conftest import e2e_catalog, require_model
 from tests.fake_apis import FakeApis, serve_fake_apis
 

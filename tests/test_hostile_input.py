@@ -16,7 +16,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bench.common import Assistant, running_web_app
+from deploy.launcher import Assistant, running_web_app
 from tests.web_chat import WebChat, shown
 
 pytestmark = pytest.mark.e2e

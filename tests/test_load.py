@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.common import Assistant
 from bench.load import check_stored, run_load
+from deploy.launcher import Assistant
 from tests.conftest import OnPostgres
 
 pytestmark = pytest.mark.e2e

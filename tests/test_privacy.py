@@ -9,7 +9,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bench.common import Assistant, running_web_app
+from deploy.launcher import Assistant, running_web_app
 from tests.conftest import OnPostgres
 from tests.web_chat import WebChat
 

@@ -26,8 +26,8 @@ import sqlalchemy as sa
 
 from analytics import accounts
 from analytics.sync import conversations_engine
-from bench.common import Assistant, running_web_app
 from careers_catalog.opportunity_import import CSV_COLUMNS
+from deploy.launcher import Assistant, running_web_app
 from tests.web_chat import WebChat
 
 pytestmark = pytest.mark.e2e

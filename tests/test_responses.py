@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from bench.common import ROOT
+from settings import ROOT
 
 
 def test_no_answer_to_a_doubt_opens_with_yes_or_no():

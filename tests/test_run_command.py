@@ -1,20 +1,24 @@
-"""`make run`'s last step (scripts/run.sh): the Rasa server, the action server and the web app come up on
-the configured ports, a student can chat through the web app's demo page API, and Ctrl-C stops all three.
-`make run-cluster` (the same script with RASA_PROCESSES=2): nginx in front of two of each, a Rasa server
-that dies is started again, and Ctrl-C stops everything."""
+"""`make run`'s last step (`python -m deploy run`): the Rasa server, the action server, the web app and
+the analytics worker come up on the configured ports, a student can chat through the web app's demo page
+API, the worker derives the dashboard's rows, and Ctrl-C stops them all. `make run-cluster` (the same
+launcher with RASA_PROCESSES=2): nginx in front of two of each, a Rasa server that dies is started again,
+and Ctrl-C stops everything."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from bench.common import NGINX, ROOT, free_port
+from deploy.launcher import NGINX, free_port
+from settings import ROOT
 from tests.conftest import missing, postgres_server_or_skip, redis_or_skip, require_model
 from tests.web_chat import WebChat
 
@@ -30,9 +34,9 @@ def _port_open(port: int) -> bool:
 
 
 def _start(env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    """scripts/run.sh in a session of its own, once it says "Ready."."""
+    """The launcher in a session of its own, once it says "Ready."."""
     proc = subprocess.Popen(
-        ["scripts/run.sh"],
+        [sys.executable, "-m", "deploy", "run"],
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=log_path.open("w"),
@@ -53,6 +57,16 @@ def _ctrl_c(proc: subprocess.Popen, ports: list[int]) -> None:
     proc.wait(timeout=60)
     time.sleep(1)
     assert not [port for port in ports if _port_open(port)]
+
+
+def _turns(tracker: Path) -> int:
+    with sqlite3.connect(tracker) as db:
+        tables = {r[0] for r in db.execute("select name from sqlite_master")}
+        return (
+            db.execute("select count(*) from analytics_turns").fetchone()[0]
+            if "analytics_turns" in tables
+            else 0
+        )
 
 
 def _rasa_server_pid(port: int) -> int:
@@ -90,6 +104,11 @@ def test_run_starts_all_servers_and_ctrl_c_stops_them(tmp_path: Path):
             "Pay for a plumber"
             in WebChat(f"http://127.0.0.1:{web_port}").say("how much does a plumber earn")[0]
         )
+        # The analytics worker turns the conversations into the dashboard's rows on its own.
+        deadline = time.monotonic() + 60
+        while not _turns(tmp_path / "tracker.db"):
+            assert time.monotonic() < deadline, (tmp_path / "run.log").read_text()[-3000:]
+            time.sleep(1)
         _ctrl_c(proc, [rasa_port, action_port, web_port])
     finally:
         if proc.poll() is None:

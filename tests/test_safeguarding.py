@@ -15,11 +15,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.common import Assistant, running_web_app
 from bench.safeguarding import SETS, load
 from bot.actions.safeguarding import reply_text
 from bot.safeguarding import detect, load_patterns, normalise
 from careers_catalog.data_rules import CatalogDataError
+from deploy.launcher import Assistant, running_web_app
 from settings.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
 from tests.web_chat import WebChat
 

@@ -15,9 +15,10 @@ import pytest
 import redis
 import requests
 
-from bench.common import Assistant, cpu_seconds, running_cluster
+from bench.common import cpu_seconds
 from bench.load import check_stored, run_load, stored_conversations
 from bench.scale_out import kill_mid_load
+from deploy.launcher import Assistant, running_cluster
 from tests.conftest import e2e_catalog, missing, postgres_server_or_skip, redis_or_skip, require_model
 
 pytestmark = pytest.mark.e2e

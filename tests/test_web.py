@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.common import free_port, running_web_app
 from careers_catalog import Catalog
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.plan import build_plan, plan_from_link, plan_path
 from contract import MAX_MESSAGE_CHARS
+from deploy.launcher import free_port, running_web_app
 from settings.schools import load_schools
 from tests.fake_apis import FakeApis, serve_fake_apis
 from web.login_throttle import LoginThrottle

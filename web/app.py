@@ -3,22 +3,17 @@
 Pages: ``/demo`` (a school page with the chat, as a school would embed it), ``/teacher`` (set up a lesson
 and copy its snippet or link), ``/lesson/{school}`` (the chat on a page of its own, for a lesson link or
 an iframe) and ``/plan`` (the printable careers plan). The widget's script and styles are static files;
-its API is in ``web/chat.py`` and the advisers' dashboard in ``web/dashboard.py``. While the app runs, a
-background task keeps the dashboard's tables up to date from Rasa's events.
+its API is in ``web/chat.py`` and the advisers' dashboard in ``web/dashboard.py``. The analytics worker
+(``analytics/worker.py``, a process of its own) keeps the dashboard's tables up to date.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
-import anyio
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -27,8 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import settings
-from analytics import retention
-from analytics.sync import conversations_engine, sync_turns
+from analytics.sync import conversations_engine
 from careers_catalog import Catalog
 from careers_catalog.plan import plan_from_link
 from settings.schools import School, load_schools, origin_of
@@ -40,8 +34,6 @@ from web.pages import page
 from web.rate_limit import RateLimit
 
 HERE = Path(__file__).resolve().parent
-SYNC_EVERY_S = 5
-PURGE_EVERY_S = 6 * 3600  # how often chats past the retention period are deleted
 DEFAULT_BODY_BYTES = 64_000  # a sign-in or review form, with room to spare
 MAX_PLAN_IDS = 40  # more than a plan ever holds; longer links are cut, not refused
 
@@ -113,21 +105,6 @@ async def plan(request: Request) -> Response:
     return page("plan.html", plan=the_plan, profiles=profiles)
 
 
-async def _keep_turns_up_to_date(engine: Engine) -> None:
-    """Derive new conversation turns every few seconds, so that dashboard pages find little to do, and
-    delete chats older than the retention period at start and every few hours."""
-    last_purge = 0.0
-    while True:
-        try:
-            await anyio.to_thread.run_sync(sync_turns, engine)
-            if time.monotonic() - last_purge > PURGE_EVERY_S or not last_purge:
-                await anyio.to_thread.run_sync(retention.delete_expired, engine)
-                last_purge = time.monotonic()
-        except sa.exc.SQLAlchemyError as problem:  # the database busy or away: try again next time
-            logging.getLogger(__name__).warning("could not update the analytics turns: %s", problem)
-        await anyio.sleep(SYNC_EVERY_S)
-
-
 def create_app(config: settings.Config | None = None, catalog: Catalog | None = None) -> Starlette:
     """The web app with these settings (default: read from the environment) and catalogue."""
     config = config or settings.current()
@@ -136,11 +113,9 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with aiohttp.ClientSession() as session, anyio.create_task_group() as background:
+        async with aiohttp.ClientSession() as session:
             app.state.http = session
-            background.start_soon(_keep_turns_up_to_date, app.state.conversations)
             yield
-            background.cancel_scope.cancel()
 
     routes = [
         Route("/", home),
