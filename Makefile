@@ -60,9 +60,10 @@ $(LOOKUPS): $(CATALOG_STAMP)
 
 setup: $(VENV)/.installed var/spacy/en_core_web_sm/meta.json $(CATALOG_STAMP)
 
-# Train only when training data, config or the catalogue's names changed.
+# Train only when training data, config or the catalogue's names changed; a model trained before from
+# the same inputs comes from the model cache (scripts/train_model.sh).
 $(MODEL): var/spacy/en_core_web_sm/meta.json $(LOOKUPS) $(TRAINING_INPUTS)
-	$(RASA) train --fixed-model-name careers --out models
+	scripts/train_model.sh
 	@touch $@
 
 train: setup $(MODEL)

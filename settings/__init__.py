@@ -162,9 +162,16 @@ class Config(BaseSettings):
             return self.link_secret.get_secret_value().encode()
         path = self._var() / "link_secret"
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            made = path.with_name(f"link_secret.{os.getpid()}")
+            fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(32))
+            try:  # whole, and the first process's key wins if two make one at the same moment
+                os.link(made, path)
+            except FileExistsError:
+                pass
+            finally:
+                made.unlink()
         return path.read_text().strip().encode()
 
     def environment(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ def test_the_short_benchmark_run_reports_every_figure_and_loses_nothing(tmp_path
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--quick"],
         cwd=ROOT,
-        env=child_env(BENCH_RESULTS=str(tmp_path)),
+        env=child_env({"BENCH_RESULTS": str(tmp_path)}),
         capture_output=True,
         text=True,
         timeout=3600,
