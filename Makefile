@@ -17,6 +17,8 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
 MODEL := models/careers.tar.gz
+# Test workers: most tests wait on servers, so two share this machine's two cores well.
+TEST_WORKERS ?= 2
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/nlu/generated/*' 2>/dev/null)
 CATALOG_INPUTS := $(shell find careers_catalog -name '*.py' -o -name '*.yml' -o -name '*.csv' 2>/dev/null)
 LOOKUPS := data/nlu/generated/catalog_lookups.yml
@@ -87,7 +89,7 @@ test: train
 	$(RASA) data validate --fail-on-warnings
 	scripts/browser_setup.sh
 	scripts/system_packages.sh nginx || true
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check .

@@ -2,8 +2,8 @@
 
 Each run reads only the events after the last one it read (by id), in batches, and turns each student
 message with what followed it (the action the assistant ran, the career it settled on, a quiz result)
-into one row. The web app runs it in the background every few seconds and before each dashboard page,
-so that no page ever scans the events table. Running it twice changes nothing.
+into one row. The analytics worker (``analytics/worker.py``) runs it every few seconds, so that no
+dashboard page ever scans the events table. Running it twice changes nothing.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import yaml
 
 from bench.common import RESULTS, ROOT, report
 from bot.actions.messages import REPLIES, REPLY_OF_RESPONSE
-from careers_catalog.catalog import Catalog
+from careers_catalog.careers.catalog import Catalog
 from deploy.launcher import Assistant, running_assistant
 
 BLIND = ROOT / "bench" / "data" / "conversations_blind"

@@ -18,10 +18,10 @@ import yaml
 
 from bench.common import ROOT, report
 from careers_catalog import Catalog
+from careers_catalog.careers.discovery import SubjectIndex, suggest_careers, suggest_for_message
+from careers_catalog.careers.interests import load_interests
+from careers_catalog.careers.loader import load_catalog
 from careers_catalog.db import make_engine
-from careers_catalog.discovery import SubjectIndex, suggest_careers, suggest_for_message
-from careers_catalog.interests import load_interests
-from careers_catalog.loader import load_catalog
 
 PROFILES = ROOT / "bench" / "data" / "matching_profiles.yml"
 TOP = 5

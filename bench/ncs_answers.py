@@ -4,7 +4,7 @@ Every NCS job profile title (careers_catalog/data/reference/ncs_titles_2019.csv)
 ("what does a kitchen porter do", "how much does a kitchen porter earn", "how do i become a kitchen
 porter"), lower case as students type. Each question goes through the trained NLU model and the career
 action, in process, as the Rasa server and action server would run them; it counts as answered when the
-action settles on the career the catalogue holds for that title (careers_catalog/audit.py). Run
+action settles on the career the catalogue holds for that title (careers_catalog/careers/audit.py). Run
 ``python -m bench.ncs_answers`` after ``make train``.
 """
 
@@ -21,8 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bench.common import MODEL, report
 from bot.actions.careers import ActionCareerInfo
 from bot.actions.messages import a_or_an
-from careers_catalog.audit import ncs_coverage
-from careers_catalog.loader import read_data
+from careers_catalog.careers.audit import ncs_coverage
+from careers_catalog.careers.loader import read_data
 from careers_catalog.paths import DATA_DIR
 
 QUESTIONS = ("what does {a} do", "how much does {a} earn", "how do i become {a}")

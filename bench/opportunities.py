@@ -14,9 +14,9 @@ from bench.common import percentiles, report
 from careers_catalog.data_rules import SECTORS
 from careers_catalog.db import make_engine, session_factory
 from careers_catalog.geo import Districts, Place
-from careers_catalog.opportunity_import import replace_opportunities
-from careers_catalog.opportunity_models import KINDS
-from careers_catalog.opportunity_search import OpportunityFinder
+from careers_catalog.opportunities.importer import replace_opportunities
+from careers_catalog.opportunities.models import KINDS
+from careers_catalog.opportunities.search import OpportunityFinder
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bench.common import percentiles, report
 from careers_catalog import Catalog
+from careers_catalog.careers.loader import load_catalog
 from careers_catalog.db import make_engine
-from careers_catalog.loader import load_catalog
 
 SENTENCES = [
     "wat does a sofware enginer do",

@@ -8,13 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from careers_catalog import audit
-from careers_catalog.catalog import Catalog
+from careers_catalog.careers import audit
+from careers_catalog.careers.catalog import Catalog
+from careers_catalog.careers.loader import CatalogDataError, load_catalog, read_data
+from careers_catalog.careers.models import CatalogMeta
+from careers_catalog.careers.nlu_export import write_nlu
 from careers_catalog.db import make_engine, session_factory
-from careers_catalog.loader import CatalogDataError, load_catalog, read_data
-from careers_catalog.models import CatalogMeta
-from careers_catalog.nlu_export import write_nlu
-from careers_catalog.opportunity_import import import_opportunities_csv
+from careers_catalog.opportunities.importer import import_opportunities_csv
 from careers_catalog.paths import DATA_DIR
 
 

@@ -7,8 +7,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import settings
-from careers_catalog.models import Base
-from careers_catalog.opportunity_models import OPPORTUNITY_TABLES  # registers those tables on Base
+from careers_catalog.careers.models import Base
+from careers_catalog.opportunities.models import OPPORTUNITY_TABLES  # registers those tables on Base
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import secrets
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,11 +18,13 @@ import pytest
 import redis
 import sqlalchemy as sa
 
+from analytics.models import SyncState
+from analytics.sync import SYNC_NAME
 from bot.actions import career_context
 from careers_catalog import Catalog
+from careers_catalog.careers.loader import load_catalog
 from careers_catalog.db import make_engine
-from careers_catalog.loader import load_catalog
-from careers_catalog.opportunity_import import CSV_COLUMNS, import_opportunities_csv
+from careers_catalog.opportunities.importer import CSV_COLUMNS, import_opportunities_csv
 from deploy.launcher import Assistant, running_assistant, running_web_app
 from settings import current
 from tests.postgres_server import PostgresServer
@@ -33,6 +36,15 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 
 MODEL = current().rasa_model
 REDIS = (os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), int(os.environ.get("TEST_REDIS_PORT", "6379")))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With several test workers (``make test`` runs two, pytest-xdist's ``--dist loadgroup``), a
+    module's tests stay on one worker, so that its servers start once; the benchmarks' tests, each a
+    process of its own, are shared out one by one."""
+    for item in items:
+        alone = item.module.__name__.endswith("test_bench")
+        item.add_marker(pytest.mark.xdist_group(item.nodeid if alone else item.module.__name__))
 
 
 def missing(reason: str) -> NoReturn:
@@ -113,6 +125,26 @@ def actions_catalog(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Catalo
     """Point the custom actions at the test's freshly loaded catalogue."""
     monkeypatch.setattr(career_context, "catalog", lambda: catalog)
     return catalog
+
+
+def worker_caught_up(tracker_url: str, timeout: float = 30) -> None:
+    """Wait until the analytics worker beside the web app has derived every event stored so far: what
+    an adviser waits for before a chat that has just happened shows on the dashboard."""
+    engine = sa.create_engine(tracker_url, future=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with engine.connect() as conn:
+                newest = conn.execute(sa.text("SELECT max(id) FROM events")).scalar() or 0
+                done = conn.execute(
+                    sa.select(SyncState.last_event_id).where(SyncState.name == SYNC_NAME)
+                ).scalar()
+            if (done or 0) >= newest:
+                return
+            assert time.monotonic() < deadline, f"the analytics worker is at event {done} of {newest}"
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
 
 
 E2E_LISTING = (

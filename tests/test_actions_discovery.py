@@ -18,7 +18,7 @@ from bot.actions.quiz import (
     answer_value,
 )
 from bot.actions.role_models import ActionRoleModels, tags_asked_for
-from careers_catalog.interests import LOVE, NOT_FOR_ME, OK, load_interests
+from careers_catalog.careers.interests import LOVE, NOT_FOR_ME, OK, load_interests
 from tests.chat import career, entity, run, tracker
 
 pytestmark = pytest.mark.usefixtures("actions_catalog")

@@ -10,7 +10,7 @@ from bot.actions import opportunities
 from bot.actions.fallback import ActionFallback
 from bot.actions.opportunities import ActionFindOpportunities
 from careers_catalog import Catalog
-from careers_catalog.opportunity_search import OpportunityFinder
+from careers_catalog.opportunities.search import OpportunityFinder
 from tests.chat import entity, run, tracker
 
 

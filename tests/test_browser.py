@@ -25,7 +25,7 @@ from analytics.sync import conversations_engine
 from contract import MAX_MESSAGE_CHARS
 from deploy.launcher import Assistant, running_web_app
 from settings import ROOT
-from tests.conftest import missing
+from tests.conftest import missing, worker_caught_up
 from tests.fake_apis import FakeApis, serve_fake_apis
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -377,6 +377,7 @@ def test_an_adviser_sees_a_lessons_conversations_counted_reviewable_and_exportab
     expect(bot_messages(lesson)).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
     ask(lesson, "what does a vet do")
     engine = conversations_engine(servers.tracker_url)
+    worker_caught_up(servers.tracker_url)
     accounts.create_user(engine, "adviser-browser", DASHBOARD_PASSWORD, "adviser", ["demo"])
     accounts.create_user(engine, "teacher-browser", DASHBOARD_PASSWORD, "teacher", ["demo"], ["OTHER-1"])
     engine.dispose()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from careers_catalog import Catalog
-from careers_catalog.audit import ncs_coverage
-from careers_catalog.loader import read_data
+from careers_catalog.careers.audit import ncs_coverage
+from careers_catalog.careers.loader import read_data
+from careers_catalog.careers.pay import career_pay
+from careers_catalog.careers.workplaces import all_workplaces
 from careers_catalog.paths import DATA_DIR
-from careers_catalog.pay import career_pay
-from careers_catalog.workplaces import all_workplaces
 
 REQUIRED_TECH_ROLES = """software-developer web-developer app-developer games-developer games-designer
 game-artist

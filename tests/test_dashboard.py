@@ -15,9 +15,9 @@ import yaml
 
 from analytics import accounts
 from analytics.sync import conversations_engine
-from careers_catalog.opportunity_import import CSV_COLUMNS
+from careers_catalog.opportunities.importer import CSV_COLUMNS
 from deploy.launcher import running_web_app
-from tests.conftest import e2e_catalog
+from tests.conftest import e2e_catalog, worker_caught_up
 from tests.conversations import DAY, Ask, History
 
 PASSWORD = "correct horse battery"
@@ -53,6 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, sa.eng
     accounts.create_user(engine, "dsl1", PASSWORD, "safeguarding", ["demo"])
     env = {"TRACKER_DATABASE_URL": url, "DATABASE_URL": e2e_catalog(folder)}
     with running_web_app(folder, "http://127.0.0.1:9", env) as web:
+        worker_caught_up(url)  # the pages only read what the analytics worker derived
         yield web, engine
     engine.dispose()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from careers_catalog import Catalog
-from careers_catalog.discovery import DIGITAL, SubjectIndex, asks_for_tech, suggest_careers
-from careers_catalog.interests import LOVE, NOT_FOR_ME, OK, load_interests
-from careers_catalog.plan import build_plan, plan_path
+from careers_catalog.careers.discovery import DIGITAL, SubjectIndex, asks_for_tech, suggest_careers
+from careers_catalog.careers.interests import LOVE, NOT_FOR_ME, OK, load_interests
+from careers_catalog.careers.plan import build_plan, plan_path
 
 INTERESTS = load_interests()
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from careers_catalog.interests import load_interests
+from careers_catalog.careers.interests import load_interests
 from deploy.launcher import Assistant
 
 pytestmark = pytest.mark.e2e

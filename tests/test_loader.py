@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from careers_catalog import Catalog
+from careers_catalog.careers.loader import CatalogDataError, load_catalog
 from careers_catalog.db import make_engine
-from careers_catalog.loader import CatalogDataError, load_catalog
 from careers_catalog.paths import DATA_DIR
 from tests.conftest import FIXTURE_DATA
 

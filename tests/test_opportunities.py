@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from careers_catalog import Catalog
+from careers_catalog.careers.loader import load_catalog
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.db import make_engine
 from careers_catalog.geo import Locator, Place
-from careers_catalog.loader import load_catalog
-from careers_catalog.opportunity_import import CSV_COLUMNS, import_opportunities_csv
-from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in
-from careers_catalog.vacancies import FindAnApprenticeshipClient, VacancySourceError
+from careers_catalog.opportunities.importer import CSV_COLUMNS, import_opportunities_csv
+from careers_catalog.opportunities.search import OpportunityFinder, areas_in, kinds_in
+from careers_catalog.opportunities.vacancies import FindAnApprenticeshipClient, VacancySourceError
 from tests.fake_apis import serve_fake_apis
 
 TODAY = dt.date(2026, 11, 23)

@@ -26,8 +26,9 @@ import sqlalchemy as sa
 
 from analytics import accounts
 from analytics.sync import conversations_engine
-from careers_catalog.opportunity_import import CSV_COLUMNS
+from careers_catalog.opportunities.importer import CSV_COLUMNS
 from deploy.launcher import Assistant, running_web_app
+from tests.conftest import worker_caught_up
 from tests.web_chat import WebChat
 
 pytestmark = pytest.mark.e2e
@@ -78,6 +79,7 @@ def test_a_risk_message_from_a_lesson_preview_reaches_the_safeguarding_lead(site
     lesson = {"class_code": "PRVW-7Q", "topic": "tech", "year_group": 9, "preview": True}
     reply = _post(site, {"sender": _sender(), "message": RISK, "lesson": lesson})
     assert reply.status_code == 200 and "Childline" in reply.text
+    worker_caught_up(site.assistant.tracker_url)
     lead = site.signed_in("probe-dsl")
     flagged = lead.get(f"{site.web}/dashboard/safeguarding", timeout=30)
     assert flagged.status_code == 200

@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from careers_catalog import Catalog
+from careers_catalog.careers.plan import build_plan, plan_from_link, plan_path
 from careers_catalog.data_rules import CatalogDataError
-from careers_catalog.plan import build_plan, plan_from_link, plan_path
 from contract import MAX_MESSAGE_CHARS
 from deploy.launcher import free_port, running_web_app
 from settings.schools import load_schools

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 import settings
 from analytics.sync import conversations_engine
 from careers_catalog import Catalog
-from careers_catalog.plan import plan_from_link
+from careers_catalog.careers.plan import plan_from_link
 from settings.schools import School, load_schools, origin_of
 from web import chat, dashboard
 from web.lessons import YEAR_GROUPS, lesson_activity, lesson_topics, new_class_code

@@ -3,7 +3,8 @@ assistant could not answer (with an export as NLU training data), conversation r
 evidence, CSV export of every table, opportunity import and, for administrators, users.
 
 Pages are server-rendered, with their charts drawn as SVG on the server, so everything reads without
-JavaScript. Each page first brings ``analytics_turns`` up to date (cheap: only new events are read).
+JavaScript. Pages only read: the analytics worker (``analytics/worker.py``) derives the tables they read
+from Rasa's events every few seconds.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from starlette.routing import Route
 
 from analytics import accounts, queries
 from analytics.accounts import Account, AccountError
-from analytics.sync import sync_turns
 from careers_catalog.data_rules import CatalogDataError
-from careers_catalog.opportunity_import import import_opportunities_data
+from careers_catalog.opportunities.importer import import_opportunities_data
 from web.chat import clean_message
 from web.lessons import link_signature
 from web.login_throttle import LoginThrottle, wait_message
@@ -67,7 +67,6 @@ def signed_in(*roles: str) -> Callable[[Handler], Callable[[Request], Awaitable[
                 form = await request.form()
                 if form.get("csrf") != csrf:
                     return _refused(account, "This form has expired: go back, reload the page and try again.")
-            await anyio.to_thread.run_sync(sync_turns, engine)
             try:
                 return await handler(request, account, csrf)
             except Refused as refusal:

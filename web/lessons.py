@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from careers_catalog.discovery import DIGITAL
+from careers_catalog.careers.discovery import DIGITAL
 from contract import Intent, payload
 
 YEAR_GROUPS = tuple(range(7, 14))

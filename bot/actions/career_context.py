@@ -10,10 +10,10 @@ from rasa_sdk.events import SlotSet
 
 from bot.actions.questions import FOLLOW_ON
 from careers_catalog import CareerMatch, Catalog
-from careers_catalog.discovery import CareerTextIndex, SubjectIndex
+from careers_catalog.careers.discovery import CareerTextIndex, SubjectIndex
+from careers_catalog.careers.plan import MAX_PLAN_CAREERS
+from careers_catalog.careers.reference import Reference
 from careers_catalog.paths import DATA_DIR
-from careers_catalog.plan import MAX_PLAN_CAREERS
-from careers_catalog.reference import Reference
 from careers_catalog.text import singular, words
 from contract import Entity, Slot
 

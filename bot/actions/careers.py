@@ -26,7 +26,7 @@ from bot.actions.questions import (
     other_facets,
     tells_likes,
 )
-from careers_catalog.workplaces import Workplace, workplace_in
+from careers_catalog.careers.workplaces import Workplace, workplace_in
 from contract import WIDGET_CHANNEL, Slot
 
 FACET_REPLIES = {messages.reply_of_facet(f): f for f in messages.FACETS}

@@ -10,15 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
 from bot.actions.career_context import mentioned_subjects
-from careers_catalog.discovery import (
+from careers_catalog.careers.discovery import (
     DIGITAL,
     asks_for_tech,
     sector_sampler,
     suggest_careers,
     suggest_for_message,
 )
-from careers_catalog.interests import load_interests
-from careers_catalog.opportunity_search import sectors_named
+from careers_catalog.careers.interests import load_interests
+from careers_catalog.opportunities.search import sectors_named
 from contract import Entity, Intent, Slot
 
 # Subjects offered as buttons when a student asks "what jobs can I do?" without naming one.

@@ -13,8 +13,8 @@ from bot.actions.careers import answer, show_workplace
 from bot.actions.discovery import ActionSuggestCareers
 from bot.actions.opportunities import ActionFindOpportunities, locator
 from bot.actions.questions import first_facet, tells_likes
+from careers_catalog.careers.workplaces import workplace_in
 from careers_catalog.geo import LocationError, is_postcode
-from careers_catalog.workplaces import workplace_in
 from contract import Intent, Slot
 
 HELP_TEXT = (

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from careers_catalog import CareerProfile
-from careers_catalog.catalog import CareerRef, RolePerson, Route
-from careers_catalog.discovery import Suggestion
-from careers_catalog.opportunity_models import KINDS
-from careers_catalog.opportunity_search import RADII_KM, Found, SearchResult
-from careers_catalog.plan import CareersPlan
-from careers_catalog.search import CareerMatch
+from careers_catalog.careers.catalog import CareerRef, RolePerson, Route
+from careers_catalog.careers.discovery import Suggestion
+from careers_catalog.careers.plan import CareersPlan
+from careers_catalog.careers.search import CareerMatch
+from careers_catalog.opportunities.models import KINDS
+from careers_catalog.opportunities.search import RADII_KM, Found, SearchResult
+from careers_catalog.opportunities.vacancies import Listing
 from careers_catalog.text import first_sentence, mid_sentence
-from careers_catalog.vacancies import Listing
 from contract import Intent, payload
 
 # Each facet of a career: the intent that asks for it and the label of the button that opens it.

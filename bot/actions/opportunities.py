@@ -20,9 +20,9 @@ import settings
 from bot import redaction
 from bot.actions import career_context, messages
 from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
-from careers_catalog.opportunity_models import KINDS
-from careers_catalog.opportunity_search import OpportunityFinder, areas_in, kinds_in, sectors_named
-from careers_catalog.vacancies import FindAnApprenticeshipClient
+from careers_catalog.opportunities.models import KINDS
+from careers_catalog.opportunities.search import OpportunityFinder, areas_in, kinds_in, sectors_named
+from careers_catalog.opportunities.vacancies import FindAnApprenticeshipClient
 from contract import Entity, Intent, Slot
 
 PAGE = 5

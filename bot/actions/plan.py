@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import settings
 from bot.actions import career_context, messages
 from bot.actions.career_context import all_mentioned_careers, career_in_focus, remember
-from careers_catalog.plan import build_plan, plan_path
+from careers_catalog.careers.plan import build_plan, plan_path
 from contract import Intent, Slot
 
 

@@ -17,8 +17,8 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import career_context, messages
 from bot.actions.discovery import SUGGESTIONS_SHOWN
-from careers_catalog.discovery import suggest_careers
-from careers_catalog.interests import LOVE, NOT_FOR_ME, OK, load_interests
+from careers_catalog.careers.discovery import suggest_careers
+from careers_catalog.careers.interests import LOVE, NOT_FOR_ME, OK, load_interests
 from careers_catalog.text import normalize
 from contract import Entity, Intent, Slot
 

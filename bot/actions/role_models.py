@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import career_context, messages
 from bot.actions.career_context import all_mentioned_careers
-from careers_catalog.discovery import DIGITAL, asks_for_tech
+from careers_catalog.careers.discovery import DIGITAL, asks_for_tech
 from careers_catalog.text import normalize
 from contract import Slot
 

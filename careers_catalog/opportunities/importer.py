@@ -24,11 +24,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from careers_catalog.careers.models import CatalogMeta
 from careers_catalog.data_rules import MAX_SOURCE_LENGTH, SECTORS, CatalogDataError
 from careers_catalog.db import session_factory
 from careers_catalog.geo import FULL_POSTCODE, Districts
-from careers_catalog.models import CatalogMeta
-from careers_catalog.opportunity_models import KINDS, Employer, NationalProgramme, Opportunity
+from careers_catalog.opportunities.models import KINDS, Employer, NationalProgramme, Opportunity
 
 CSV_COLUMNS = (
     "employer title kind career_areas outward_code town start_date end_date expires year_groups "

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 
-from careers_catalog.db import make_engine, session_factory
-from careers_catalog.models import (
+from careers_catalog.careers.models import (
     Career,
     CareerAlias,
     CareerSubject,
@@ -24,7 +23,8 @@ from careers_catalog.models import (
     RoleModel,
     Subject,
 )
-from careers_catalog.search import CareerMatch, NameIndex
+from careers_catalog.careers.search import CareerMatch, NameIndex
+from careers_catalog.db import make_engine, session_factory
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Figure:
 
 @dataclass(frozen=True)
 class Pay(Figure):
-    """Yearly pounds; ``measure`` says how to read them (see careers_catalog/pay.py)."""
+    """Yearly pounds; ``measure`` says how to read them (see careers_catalog/careers/pay.py)."""
 
     measure: str = "middle-half"
     low: int | None = None

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from careers_catalog.careers.models import CatalogMeta
 from careers_catalog.data_rules import SECTORS
 from careers_catalog.db import session_factory
 from careers_catalog.geo import Place, haversine_km
-from careers_catalog.models import CatalogMeta
-from careers_catalog.opportunity_models import NationalProgramme, Opportunity
+from careers_catalog.opportunities.models import NationalProgramme, Opportunity
+from careers_catalog.opportunities.vacancies import Listing, VacancySource, VacancySourceError
 from careers_catalog.text import normalize
-from careers_catalog.vacancies import Listing, VacancySource, VacancySourceError
 
 log = logging.getLogger(__name__)
 RADII_KM = (10.0, 25.0, 50.0, 100.0)

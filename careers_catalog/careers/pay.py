@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from careers_catalog.reference import FULL_TIME_HOURS, Reference
+from careers_catalog.careers.reference import FULL_TIME_HOURS, Reference
 
 
 @dataclass(frozen=True)

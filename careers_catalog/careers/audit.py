@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from careers_catalog.pay import career_hours, career_pay
-from careers_catalog.search import NameIndex
+from careers_catalog.careers.pay import career_hours, career_pay
+from careers_catalog.careers.search import NameIndex
 
 if TYPE_CHECKING:  # the loader keeps this module's snapshots at each load
-    from careers_catalog.loader import CatalogData
+    from careers_catalog.careers.loader import CatalogData
 
 SNAPSHOT_KEY = "snapshot"  # CatalogMeta keys: what the newest load held, and the load before it
 PREVIOUS_SNAPSHOT_KEY = "previous_snapshot"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from careers_catalog.catalog import CareerProfile, Catalog
+from careers_catalog.careers.catalog import CareerProfile, Catalog
 from careers_catalog.text import mid_sentence
 
 MAX_PLAN_CAREERS = 8  # a plan is a shortlist; the most recent careers are kept

@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from careers_catalog.catalog import CareerSummary
-from careers_catalog.interests import Interests, InterestScores, interest_fit
+from careers_catalog.careers.catalog import CareerSummary
+from careers_catalog.careers.interests import Interests, InterestScores, interest_fit
 from careers_catalog.text import first_sentence, normalize, words
 
 MAX_SUBJECTS = 3  # "combinations of two or three": more than that says little about a student

@@ -158,7 +158,7 @@ class CareerSkill(Base):
 
 class PayFigure(Base):
     """Yearly pay in pounds from a named public source; ``measure`` says how to read the figures
-    (careers_catalog/pay.py)."""
+    (careers_catalog/careers/pay.py)."""
 
     __tablename__ = "pay_figures"
 

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, relationship
 
-from careers_catalog.models import Base
+from careers_catalog.careers.models import Base
 
 # What an opportunity can be, as stored, with the words students use for each.
 KINDS: dict[str, str] = {

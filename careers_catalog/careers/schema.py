@@ -11,8 +11,8 @@ rest of the catalogue or the reference tables (data/reference) are checked after
 - every title and alias belongs to one career only; related careers exist.
 
 Every problem is reported with its file and line (:func:`read_records`), so a reviewer can go straight
-to it. Pay and hours are not typed into records: careers_catalog/pay.py works them out from the reference
-tables.
+to it. Pay and hours are not typed into records: ``pay.py`` beside this module works them out from the
+reference tables.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConstrainedInt, ConstrainedStr, Extra, ValidationError, conlist, validator
 
+from careers_catalog.careers.reference import Reference
 from careers_catalog.data_rules import ROUTE_KINDS, SECTORS
-from careers_catalog.reference import Reference
 from careers_catalog.text import normalize
 
 FIRST_SOURCE_YEAR = 2023  # facts older than this are out of date

@@ -17,10 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from careers_catalog import audit, schema
-from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, SECTORS, CatalogDataError
-from careers_catalog.db import drop_catalog_tables, session_factory
-from careers_catalog.models import (
+from careers_catalog.careers import audit, schema
+from careers_catalog.careers.models import (
     SCHEMA_VERSION,
     Career,
     CareerAlias,
@@ -37,16 +35,18 @@ from careers_catalog.models import (
     Subject,
     SubjectAlias,
 )
-from careers_catalog.opportunity_import import (
+from careers_catalog.careers.pay import career_hours, career_pay
+from careers_catalog.careers.reference import Reference
+from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, SECTORS, CatalogDataError
+from careers_catalog.db import drop_catalog_tables, session_factory
+from careers_catalog.opportunities.importer import (
     read_national_programmes,
     read_opportunities_csv,
     replace_national_programmes,
     replace_opportunities,
 )
-from careers_catalog.opportunity_models import Opportunity
+from careers_catalog.opportunities.models import Opportunity
 from careers_catalog.paths import DATA_DIR
-from careers_catalog.pay import career_hours, career_pay
-from careers_catalog.reference import Reference
 
 _ROLE_MODEL_REQUIRED = "name lived from career story tags source".split()
 
@@ -142,8 +142,8 @@ def _read_list(path: Path, problems: list[str]) -> list[dict[str, Any]]:
 def _read_careers(
     directory: Path, subjects: dict[str, dict[str, Any]], reference: Reference, problems: list[str]
 ) -> list[schema.CareerRecord]:
-    """Every career record of ``careers/*.yml`` that passes the rules of careers_catalog/schema.py; each
-    problem is added to ``problems`` as ``file:line: ...``."""
+    """Every career record of ``careers/*.yml`` that passes the rules of ``schema.py``; each problem is
+    added to ``problems`` as ``file:line: ...``."""
     careers: list[schema.CareerRecord] = []
     raw: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (file, record as read, with its lines)
     for path in sorted(directory.glob("*.yml")):
