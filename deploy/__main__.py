@@ -50,7 +50,7 @@ def _plan(config: settings.Config, processes: int, folder: Path) -> tuple[Assist
             [config.rasa_port + i for i in range(1, processes + 1)],
             [config.action_port + i for i in range(1, processes + 1)],
         )
-        assistant = cluster(folder, env, processes, config.rasa_port, config.action_port, ports, None)
+        assistant = cluster(folder, env, config.rasa_port, config.action_port, ports, None)
         what = (
             f"{processes} Rasa servers and {processes} action servers behind nginx on ports "
             f"{config.rasa_port} and {config.action_port}"

@@ -230,14 +230,13 @@ def single(
 def cluster(
     folder: Path,
     env: Mapping[str, str],
-    processes: int,
     rasa_port: int,
     action_port: int,
     server_ports: tuple[list[int], list[int]],
     log_folder: Path | None,
 ) -> Assistant:
-    """``processes`` Rasa servers and as many action servers (on ``server_ports``) behind nginx on
-    ``rasa_port`` and ``action_port``, with a Redis lock store; not started yet."""
+    """A Rasa server and an action server on each pair of ``server_ports``, behind nginx on ``rasa_port``
+    and ``action_port``, with a Redis lock store; not started yet."""
     if not Path(NGINX).exists():
         raise FileNotFoundError(f"nginx is not installed ({NGINX}): run scripts/system_packages.sh nginx")
     rasa_ports, action_ports = server_ports
@@ -245,15 +244,15 @@ def cluster(
     full_env = child_env({"LOCK_STORE": CLUSTER_LOCK_STORE, **env, "ACTION_ENDPOINT_URL": action_url})
     config = Config.from_mapping(full_env)
     commands, health = {}, {}
-    for i, port in enumerate(action_ports[:processes], 1):
+    for i, port in enumerate(action_ports, 1):
         commands[f"actions-{i}"] = actions_command(port)
         health[f"actions-{i}"] = f"http://127.0.0.1:{port}/health"
-    for i, port in enumerate(rasa_ports[:processes], 1):
+    for i, port in enumerate(rasa_ports, 1):
         commands[f"rasa-{i}"] = rasa_command(config.rasa_model, port, config.rasa_host)
         health[f"rasa-{i}"] = f"http://127.0.0.1:{port}/"
     nginx_dir = folder / "nginx"
     nginx_dir.mkdir(parents=True, exist_ok=True)
-    nginx = nginx_config(nginx_dir, rasa_port, action_port, rasa_ports[:processes], action_ports[:processes])
+    nginx = nginx_config(nginx_dir, rasa_port, action_port, rasa_ports, action_ports)
     commands["nginx"] = [NGINX, "-c", str(nginx), "-p", str(nginx_dir)]
     health["nginx"] = f"http://127.0.0.1:{action_port}/health"
     return Assistant(
@@ -320,7 +319,7 @@ def running_cluster(
         **(env or {}),
     }
     ports = ([free_port() for _ in range(processes)], [free_port() for _ in range(processes)])
-    assistant = cluster(folder, env, processes, free_port(), free_port(), ports, folder)
+    assistant = cluster(folder, env, free_port(), free_port(), ports, folder)
     try:
         assistant.start(*assistant.commands)
         yield assistant
@@ -333,11 +332,8 @@ def running_web_app(folder: Path, rasa_url: str, env: dict[str, str] | None = No
     """The web app (``python -m web``) on a free port, talking to the Rasa server at ``rasa_url``, and the
     analytics worker beside it; yield its address; stop both on exit. Logs go to ``folder``."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
     extra = {
-        "WEB_PORT": str(port),
-        "WEB_APP_URL": url,
-        "RASA_URL": rasa_url,
+        "WEB_APP_URL": f"http://127.0.0.1:{port}",
         "ANALYTICS_SYNC_EVERY_S": "1",  # a test or benchmark looks at the dashboard soon after a chat
         **(env or {}),
     }
@@ -348,9 +344,10 @@ def running_web_app(folder: Path, rasa_url: str, env: dict[str, str] | None = No
         endpoints=folder,
         folder=folder,
         env=child_env(extra),
-        commands={"web": WEB_COMMAND, "worker": WORKER_COMMAND},
-        health={"web": f"{url}/health"},
+        commands={},
+        health={},
     )
+    url = add_web_app(processes, port, env)
     try:
         processes.start("web", "worker")
         yield url
