@@ -17,6 +17,9 @@ ROUTE_KINDS = (
     "volunteering",
     "other",
 )
+NAME_MAX = 120  # a title, an alias, a subject's or a person's name
+TEXT_MAX = 300  # one or two sentences
+LONG_TEXT_MAX = 1200  # a paragraph
 MAX_SOURCE_LENGTH = 60  # a source is quoted to students after each figure, so it stays short
 ROLE_MODEL_TAGS = frozenset(
     "woman man uk black asian latina mixed-heritage disabled neurodivergent lgbtq working-class no-degree "

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from careers_catalog import Catalog
-from careers_catalog.careers.loader import CatalogDataError, load_catalog
+from careers_catalog.careers.loader import CatalogDataError, load_catalog, read_data
 from careers_catalog.db import make_engine
 from careers_catalog.paths import DATA_DIR
 from tests.conftest import FIXTURE_DATA
@@ -283,3 +284,45 @@ def test_the_audit_reports_sources_coverage_and_what_the_last_load_changed(tmp_p
     assert "  Kitchen porter\n" in report  # among the titles still unmatched
     assert "pay changed: Test pilot (test-pilot): ['median', 61511, 82746, None" in report
     assert "-> ['middle-half', 42289, 56914, 75794" in report
+
+
+def test_every_shipped_career_and_role_model_reads_back_as_written(catalog: Catalog):
+    """The shape is declared once (schema.py) and copied in and out by field name: a field that the
+    database or the profile drops, or that comes back changed, fails here for the career it is in."""
+    data = read_data(DATA_DIR)
+    for record in data.careers:
+        profile = catalog.profile(record.id)
+        written = record.dict()
+        read = asdict(profile)
+        same = {
+            k: read[k]
+            for k in written.keys() & read.keys()
+            if k not in ("aliases", "routes", "subjects", "routes_source", "related")
+        }
+        assert same == {k: written[k] for k in same}, record.id
+        assert read["aliases"] == list(dict.fromkeys(record.aliases)), record.id
+        assert [(r.kind, r.level, r.qualification, r.note) for r in profile.routes] == [
+            (r.kind, r.level, r.qualification, r.note) for r in record.routes
+        ], record.id
+        assert [(s.subject, s.gcse, s.a_level, s.vocational, s.why) for s in profile.subjects] == [
+            (s.subject, "gcse" in s.levels, "a_level" in s.levels, "vocational" in s.levels, s.why)
+            for s in {s.subject: s for s in record.subjects}.values()
+        ], record.id
+        assert (profile.routes_source.source, profile.routes_source.year) == (
+            record.routes_source.name,
+            record.routes_source.year,
+        )
+        assert [r.id for r in profile.related] == list(dict.fromkeys(record.related)), record.id
+        assert profile.hours.pattern == record.hours_pattern
+    people = {p.name: p for p in catalog.role_models()}
+    assert list(people) == [p.name for p in data.role_models]
+    for person in data.role_models:
+        shown = people[person.name]
+        assert (shown.lived, shown.origin, shown.career.id, shown.story, list(shown.tags)) == (
+            person.lived,
+            person.origin,
+            person.career,
+            person.story,
+            person.tags,
+        )
+        assert (shown.source, shown.source_year) == (person.source.name, person.source.year)

@@ -7,8 +7,9 @@ never hold database sessions or build SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -142,6 +143,16 @@ class RolePerson:
     source_year: int
 
 
+Shown = TypeVar("Shown")
+
+
+def read(row: Any, shape: type[Shown], **more: Any) -> Shown:
+    """A row as the dataclass ``shape``, each field from the row's attribute of the same name unless
+    ``more`` gives it: the way out of the database, as ``schema.stored`` is the way in."""
+    values = {f.name: getattr(row, f.name) for f in fields(shape) if f.name not in more}  # type: ignore[arg-type]
+    return shape(**values, **more)
+
+
 class Catalog:
     """Read access to the careers catalogue database."""
 
@@ -252,16 +263,7 @@ class Catalog:
             query = query.where(RoleModel.career_id.in_(sorted(career_ids)))
         with self._sessions() as session:
             people = [
-                RolePerson(
-                    name=r.name,
-                    lived=r.lived,
-                    origin=r.origin,
-                    career=CareerRef(r.career.id, r.career.title),
-                    story=r.story,
-                    tags=tuple(r.tags),
-                    source=r.source,
-                    source_year=r.source_year,
-                )
+                read(r, RolePerson, career=CareerRef(r.career.id, r.career.title), tags=tuple(r.tags))
                 for r in session.execute(query).unique().scalars()
             ]
         return [p for p in people if not tags or tags <= set(p.tags)]
@@ -297,28 +299,10 @@ class Catalog:
                 subjects=[
                     SubjectLink(s.subject.name, s.gcse, s.a_level, s.why, s.vocational) for s in c.subjects
                 ],
-                routes=[Route(r.kind, r.level, r.qualification, r.note) for r in c.routes],
+                routes=[read(r, Route) for r in c.routes],
                 routes_source=Figure(c.routes_source, c.routes_year),
-                pay=None
-                if c.pay is None
-                else Pay(
-                    source=c.pay.source,
-                    year=c.pay.year,
-                    url=c.pay.url,
-                    basis=c.pay.basis,
-                    measure=c.pay.measure,
-                    low=c.pay.low,
-                    median=c.pay.median,
-                    high=c.pay.high,
-                    note=c.pay.note,
-                ),
-                hours=Hours(
-                    weekly=c.hours.weekly,
-                    pattern=c.hours.pattern,
-                    source=c.hours.source,
-                    year=c.hours.year,
-                    basis=c.hours.basis,
-                ),
+                pay=None if c.pay is None else read(c.pay, Pay),
+                hours=read(c.hours, Hours),
                 outlook=c.outlook,
                 riasec="".join(i.code for i in c.interests),
                 soc2020=c.soc2020,

@@ -8,7 +8,6 @@ so that running it again on unchanged data does no work.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from careers_catalog.careers.models import (
 )
 from careers_catalog.careers.pay import career_hours, career_pay
 from careers_catalog.careers.reference import Reference
-from careers_catalog.data_rules import MAX_SOURCE_LENGTH, ROLE_MODEL_TAGS, SECTORS, CatalogDataError
+from careers_catalog.data_rules import SECTORS, CatalogDataError
 from careers_catalog.db import drop_catalog_tables, session_factory
 from careers_catalog.opportunities.importer import (
     read_national_programmes,
@@ -47,8 +46,6 @@ from careers_catalog.opportunities.importer import (
 )
 from careers_catalog.opportunities.models import Opportunity
 from careers_catalog.paths import DATA_DIR
-
-_ROLE_MODEL_REQUIRED = "name lived from career story tags source".split()
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class CatalogData:
 
     subjects: list[dict[str, Any]]
     careers: list[schema.CareerRecord]
-    role_models: list[dict[str, Any]]
+    role_models: list[schema.RoleModelRecord]
     opportunities: dict[str, list[dict[str, Any]]]  # shipped opportunities by file name
     national_programmes: list[dict[str, Any]]
     reference: Reference
@@ -104,15 +101,7 @@ def read_data(data_dir: Path) -> CatalogData:
         data_dir / "careers", {str(s.get("name")): s for s in subjects}, reference, problems
     )
     ids = [c.id for c in careers]
-    role_models_file = data_dir / "role_models.yml"
-    role_models = _read_list(role_models_file, problems) if role_models_file.exists() else []
-    names: set[str] = set()
-    for person in role_models:
-        where = f"role_models.yml: {person.get('name', '?')}"
-        problems.extend(f"{where}: {p}" for p in _role_model_problems(person, set(ids)))
-        if person.get("name") in names:
-            problems.append(f"{where}: listed twice")
-        names.add(str(person.get("name")))
+    role_models = _read_role_models(data_dir / "role_models.yml", set(ids), problems)
     opportunities: dict[str, list[dict[str, Any]]] = {}
     for path in sorted((data_dir / "opportunities").glob("*.csv")):
         try:
@@ -172,32 +161,25 @@ def _read_careers(
     return careers
 
 
-def _role_model_problems(r: dict[str, Any], ids: set[str]) -> list[str]:
-    out = [f"missing {key}" for key in _ROLE_MODEL_REQUIRED if not r.get(key)]
-    if out:
-        return out
-    if r["career"] not in ids:
-        out.append(f"career {r['career']!r} is not in the catalogue")
-    tags = set(r["tags"]) if isinstance(r["tags"], list) else set()
-    if not tags or not tags <= ROLE_MODEL_TAGS:
-        out.append(f"tags must come from: {', '.join(sorted(ROLE_MODEL_TAGS))}")
-    for pair in (("woman", "man"), ("historical", "living")):
-        if len(tags & set(pair)) != 1:
-            out.append(f"tags need exactly one of {' and '.join(pair)}")
-    source = r["source"]
-    if not isinstance(source, dict) or not source.get("name") or not _is_year(source.get("year")):
-        out.append("source needs a name and a year")
-    elif len(str(source["name"])) > MAX_SOURCE_LENGTH:
-        out.append(f"source is over {MAX_SOURCE_LENGTH} characters")
-    if not re.fullmatch(r"\d{4}-\d{4}|born \d{4}", str(r["lived"])):
-        out.append("lived must be 'YYYY-YYYY' or 'born YYYY'")
-    if len(str(r["story"])) > 300:
-        out.append("story is over 300 characters: keep it to one line")
-    return out
-
-
-def _is_year(value: Any) -> bool:
-    return isinstance(value, int) and 1990 <= value <= 2100
+def _read_role_models(path: Path, ids: set[str], problems: list[str]) -> list[schema.RoleModelRecord]:
+    """The role models of ``path`` (none if there is no such file), each checked by the rules of
+    ``schema.RoleModelRecord`` and for a career that is in the catalogue."""
+    if not path.exists():
+        return []
+    records, unreadable = schema.read_records(path)
+    problems.extend(unreadable)
+    people: list[schema.RoleModelRecord] = []
+    for record in records:
+        person, shape = schema.check_shape(record, path.name, schema.RoleModelRecord)
+        problems.extend(shape)
+        where = f"{path.name}:{record[schema.LINE]}: {record.get('name', '?')}"
+        if record.get("career") not in ids:
+            problems.append(f"{where}: career {record.get('career')!r} is not in the catalogue")
+        if person is not None and person.name in {p.name for p in people}:
+            problems.append(f"{where}: listed twice")
+        elif person is not None:
+            people.append(person)
+    return people
 
 
 def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = False) -> LoadResult:
@@ -246,15 +228,11 @@ def load_catalog(engine: Engine, data_dir: Path | None = None, force: bool = Fal
         for position, person in enumerate(data.role_models):
             session.add(
                 RoleModel(
+                    **schema.stored(person, RoleModel),
                     position=position,
-                    name=person["name"].strip(),
-                    lived=str(person["lived"]),
-                    origin=person["from"].strip(),
-                    career_id=person["career"],
-                    story=" ".join(person["story"].split()),
-                    tags=list(dict.fromkeys(person["tags"])),
-                    source=person["source"]["name"],
-                    source_year=person["source"]["year"],
+                    career_id=person.career,
+                    source=person.source.name,
+                    source_year=person.source.year,
                 )
             )
         # Shipped opportunity files replace their own rows; advisers' imports are left alone.
@@ -324,15 +302,8 @@ def _upsert_career(
     reference: Reference,
 ) -> None:
     career = session.get(Career, r.id) or Career(id=r.id)
-    career.title = r.title
-    career.sector = r.sector
-    career.summary = r.summary
-    career.day_to_day = r.day_to_day
-    career.tasks = list(r.tasks)
-    career.outlook = r.outlook
-    career.soc2020 = r.soc2020
-    career.onet = r.onet
-    career.routes_source = r.routes_source.name
+    for name, value in schema.stored(r, Career, routes_source=r.routes_source.name).items():
+        setattr(career, name, value)
     career.routes_year = r.routes_source.year
     career.aliases = [CareerAlias(alias=a) for a in dict.fromkeys(r.aliases)]
     subjects = {s.subject: s for s in r.subjects}  # one row per subject
@@ -348,13 +319,7 @@ def _upsert_career(
         for position, (name, s) in enumerate(subjects.items())
     ]
     career.routes = [
-        EntryRoute(
-            position=position,
-            kind=route.type,
-            level=route.level,
-            qualification=route.qualification,
-            note=route.note,
-        )
+        EntryRoute(**schema.stored(route, EntryRoute, position=position))
         for position, route in enumerate(r.routes)
     ]
     career.skills = [
@@ -367,7 +332,3 @@ def _upsert_career(
     career.hours = HoursFigure(pattern=r.hours_pattern, **(asdict(hours) if hours else {}))
     career.interests = [CareerInterest(code=code, rank=rank) for rank, code in enumerate(r.riasec, 1)]
     session.add(career)
-
-
-def _text_or_none(value: Any) -> str | None:
-    return str(value).strip() or None if value else None

@@ -4,6 +4,11 @@ Careers and their facts: aliases, subjects that help, routes in, skills, pay and
 source and year), related careers, RIASEC interest codes, and role models (real people whose stories show
 a career). Employers and opportunities (issue C) get
 their own module beside this one and share ``Base``.
+
+A career's shape is declared once, in ``schema.py``: the lengths here are its limits, the loader copies
+a record's fields into the columns of the same name (``schema.stored``) and the catalogue reads rows back
+into its dataclasses by name (``catalog.read``); ``tests/test_loader.py`` checks that a career reads back
+as it was written.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declarative_base, relationship
 
+from careers_catalog.data_rules import NAME_MAX, TEXT_MAX
+
 Base = declarative_base()
 
 # Bump when a table changes shape: the loader then rebuilds the catalogue tables from the data files.
@@ -35,7 +42,7 @@ class Career(Base):
     __tablename__ = "careers"
 
     id: Mapped[str] = Column(String(80), primary_key=True)
-    title: Mapped[str] = Column(String(120), nullable=False)
+    title: Mapped[str] = Column(String(NAME_MAX), nullable=False)
     sector: Mapped[str] = Column(String(40), nullable=False, index=True)
     summary: Mapped[str] = Column(Text, nullable=False)
     day_to_day: Mapped[str] = Column(Text, nullable=False)
@@ -43,7 +50,7 @@ class Career(Base):
     outlook: Mapped[str] = Column(Text, nullable=False)
     soc2020: Mapped[str] = Column(String(4), nullable=False)
     onet: Mapped[str | None] = Column(String(12))
-    routes_source: Mapped[str] = Column(String(300), nullable=False)
+    routes_source: Mapped[str] = Column(String(TEXT_MAX), nullable=False)
     routes_year: Mapped[int] = Column(Integer, nullable=False)
 
     aliases: Mapped[list[CareerAlias]] = relationship(
@@ -80,7 +87,7 @@ class CareerAlias(Base):
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     career_id: Mapped[str] = _career_fk()
-    alias: Mapped[str] = Column(String(120), nullable=False)
+    alias: Mapped[str] = Column(String(NAME_MAX), nullable=False)
 
 
 class Subject(Base):
@@ -134,7 +141,7 @@ class EntryRoute(Base):
     position: Mapped[int] = Column(Integer, nullable=False)
     kind: Mapped[str] = Column(String(30), nullable=False)
     level: Mapped[int | None] = Column(Integer)
-    qualification: Mapped[str] = Column(String(300), nullable=False)
+    qualification: Mapped[str] = Column(String(TEXT_MAX), nullable=False)
     note: Mapped[str | None] = Column(Text)
 
 
@@ -142,7 +149,7 @@ class Skill(Base):
     __tablename__ = "skills"
 
     id: Mapped[int] = Column(Integer, primary_key=True)
-    name: Mapped[str] = Column(String(300), nullable=False, unique=True)
+    name: Mapped[str] = Column(String(TEXT_MAX), nullable=False, unique=True)
 
 
 class CareerSkill(Base):
@@ -170,7 +177,7 @@ class PayFigure(Base):
     low: Mapped[int | None] = Column(Integer)
     median: Mapped[int | None] = Column(Integer)
     high: Mapped[int | None] = Column(Integer)
-    source: Mapped[str] = Column(String(300), nullable=False)
+    source: Mapped[str] = Column(String(TEXT_MAX), nullable=False)
     year: Mapped[int] = Column(Integer, nullable=False)
     url: Mapped[str | None] = Column(String(500))
     basis: Mapped[str | None] = Column(Text)  # how the figures were read from the source
@@ -189,7 +196,7 @@ class HoursFigure(Base):
     # None where the source publishes no figure (the armed forces); the pattern is always known.
     weekly: Mapped[float | None] = Column(Float)
     pattern: Mapped[str | None] = Column(Text)
-    source: Mapped[str | None] = Column(String(300))
+    source: Mapped[str | None] = Column(String(TEXT_MAX))
     year: Mapped[int | None] = Column(Integer)
     basis: Mapped[str | None] = Column(Text)
 
@@ -227,13 +234,13 @@ class RoleModel(Base):
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     position: Mapped[int] = Column(Integer, nullable=False)
-    name: Mapped[str] = Column(String(120), nullable=False, unique=True)
+    name: Mapped[str] = Column(String(NAME_MAX), nullable=False, unique=True)
     lived: Mapped[str] = Column(String(40), nullable=False)  # "1815-1852" or "born 1969"
-    origin: Mapped[str] = Column(String(120), nullable=False)
+    origin: Mapped[str] = Column(String(NAME_MAX), nullable=False)
     career_id: Mapped[str] = _career_fk()
     story: Mapped[str] = Column(Text, nullable=False)
     tags: Mapped[list] = Column(JSON, nullable=False, default=list)
-    source: Mapped[str] = Column(String(300), nullable=False)
+    source: Mapped[str] = Column(String(TEXT_MAX), nullable=False)
     source_year: Mapped[int] = Column(Integer, nullable=False)
     career: Mapped[Career] = relationship("Career", lazy="joined")
 

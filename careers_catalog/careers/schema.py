@@ -19,15 +19,33 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConstrainedInt, ConstrainedStr, Extra, ValidationError, conlist, validator
+from pydantic import (
+    BaseModel,
+    ConstrainedInt,
+    ConstrainedStr,
+    Extra,
+    Field,
+    ValidationError,
+    conlist,
+    validator,
+)
 
 from careers_catalog.careers.reference import Reference
-from careers_catalog.data_rules import ROUTE_KINDS, SECTORS
+from careers_catalog.data_rules import (
+    LONG_TEXT_MAX,
+    MAX_SOURCE_LENGTH,
+    NAME_MAX,
+    ROLE_MODEL_TAGS,
+    ROUTE_KINDS,
+    SECTORS,
+    TEXT_MAX,
+)
 from careers_catalog.text import normalize
 
+RecordT = TypeVar("RecordT", bound=BaseModel)
 FIRST_SOURCE_YEAR = 2023  # facts older than this are out of date
 LINE = "__line__"
 
@@ -35,15 +53,19 @@ LINE = "__line__"
 class _Text(ConstrainedStr):
     strip_whitespace = True
     min_length = 2
-    max_length = 300
+    max_length = TEXT_MAX
 
 
 class _LongText(_Text):
-    max_length = 1200
+    max_length = LONG_TEXT_MAX
 
 
 class _Name(_Text):
-    max_length = 120
+    max_length = NAME_MAX
+
+
+class _SourceName(_Text):
+    max_length = MAX_SOURCE_LENGTH  # quoted to students after each figure, so it stays short
 
 
 class _Level(ConstrainedInt):
@@ -55,6 +77,7 @@ class _Record(BaseModel):
     class Config:
         extra = Extra.forbid
         anystr_strip_whitespace = True
+        allow_population_by_field_name = True
 
 
 class SubjectLink(_Record):
@@ -64,7 +87,7 @@ class SubjectLink(_Record):
 
 
 class Route(_Record):
-    type: Literal[ROUTE_KINDS]  # type: ignore[valid-type]
+    kind: Literal[ROUTE_KINDS] = Field(alias="type")  # type: ignore[valid-type]
     level: _Level | None = None
     qualification: _Text
     standard: str | None = None
@@ -134,6 +157,52 @@ class CareerRecord(_Record):
         return value
 
 
+class RoleSource(_Record):
+    """Where a role model's story comes from; a life story does not go out of date as pay does."""
+
+    name: _SourceName
+    year: int = Field(ge=1990, le=2100)
+
+
+class RoleModelRecord(_Record):
+    """A real person whose true story shows a career; ``role_models.yml`` explains each field."""
+
+    name: _Name
+    lived: str
+    origin: _Name = Field(alias="from")
+    career: str
+    story: _Text
+    tags: list[str]
+    source: RoleSource
+
+    @validator("lived", pre=True)
+    def _lived(cls, value: Any) -> str:  # noqa: N805
+        if not re.fullmatch(r"\d{4}-\d{4}|born \d{4}", str(value)):
+            raise ValueError("lived must be 'YYYY-YYYY' or 'born YYYY'")
+        return str(value)
+
+    @validator("story")
+    def _one_line(cls, value: str) -> str:  # noqa: N805
+        return " ".join(value.split())
+
+    @validator("tags")
+    def _tags(cls, value: list[str]) -> list[str]:  # noqa: N805
+        tags = set(value)
+        problems = (
+            []
+            if tags and tags <= ROLE_MODEL_TAGS
+            else [f"tags must come from: {', '.join(sorted(ROLE_MODEL_TAGS))}"]
+        )
+        problems += [
+            f"tags need exactly one of {' and '.join(pair)}"
+            for pair in (("woman", "man"), ("historical", "living"))
+            if len(tags & set(pair)) != 1
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return list(dict.fromkeys(value))
+
+
 class _LineLoader(yaml.SafeLoader):
     """Keeps the line each mapping starts on, under ``__line__`` (1-based)."""
 
@@ -176,10 +245,14 @@ def line_of(record: dict[str, Any], loc: tuple[Any, ...]) -> int:
     return line
 
 
-def check_shape(record: dict[str, Any], where: str) -> tuple[CareerRecord | None, list[str]]:
-    """The record as a :class:`CareerRecord`, or the problems with its shape, each with its line."""
+def check_shape(
+    record: dict[str, Any],
+    where: str,
+    shape: type[RecordT] = CareerRecord,  # type: ignore[assignment]
+) -> tuple[RecordT | None, list[str]]:
+    """The record as a ``shape`` (a career by default), or the problems with it, each with its line."""
     try:
-        return CareerRecord(**plain(record)), []
+        return shape(**plain(record)), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -187,6 +260,16 @@ def check_shape(record: dict[str, Any], where: str) -> tuple[CareerRecord | None
             field = ".".join(str(x) for x in loc)
             problems.append(f"{where}:{line_of(record, loc)}: {field}: {error['msg']}")
         return None, problems
+
+
+def stored(record: BaseModel, table: Any, **more: Any) -> dict[str, Any]:
+    """The fields of ``record`` that ``table`` (an ORM class) has columns of the same name for, with
+    ``more``: how a record's facts go into the database without writing each field out again."""
+    columns = set(table.__table__.columns.keys())
+    values = {name: getattr(record, name) for name in record.__fields__ if name in columns}
+    return {
+        k: list(v) if isinstance(v, list) else v for k, v in values.items() if not isinstance(v, BaseModel)
+    } | more
 
 
 def check_facts(
@@ -216,7 +299,7 @@ def check_facts(
 
 
 def _route_problems(route: Route, ref: Reference) -> list[str]:
-    if route.type in ("apprenticeship", "degree_apprenticeship"):
+    if route.kind in ("apprenticeship", "degree_apprenticeship"):
         if route.standard is None:
             return ["an apprenticeship names its standard (standard: STxxxx)"]
         standard = ref.standards.get(route.standard)
@@ -231,10 +314,10 @@ def _route_problems(route: Route, ref: Reference) -> list[str]:
             out.append(f"{standard.reference} {standard.name} is level {standard.level}, not {route.level}")
         if not normalize(route.qualification).startswith(normalize(standard.name)):
             out.append(f"the qualification must start with the standard's name, {standard.name!r}")
-        if route.type == "degree_apprenticeship" and (standard.level or 0) < 6:
+        if route.kind == "degree_apprenticeship" and (standard.level or 0) < 6:
             out.append("a degree apprenticeship is at level 6 or 7")
         return out
-    if route.type == "t_level":
+    if route.kind == "t_level":
         name = route.qualification.removeprefix("T Level in ").strip()
         if not route.qualification.startswith("T Level in ") or name not in ref.t_levels:
             return [
