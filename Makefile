@@ -63,9 +63,9 @@ $(LOOKUPS): $(CATALOG_STAMP)
 setup: $(VENV)/.installed var/spacy/en_core_web_sm/meta.json $(CATALOG_STAMP)
 
 # Train only when training data, config or the catalogue's names changed; a model trained before from
-# the same inputs comes from the model cache (scripts/train_model.sh).
+# the same inputs comes from the model cache (deploy/model_cache.py).
 $(MODEL): var/spacy/en_core_web_sm/meta.json $(LOOKUPS) $(TRAINING_INPUTS)
-	scripts/train_model.sh
+	$(BIN)/python -m deploy.model_cache
 	@touch $@
 
 train: setup $(MODEL)

@@ -1,6 +1,7 @@
 """Run every benchmark: ``python -m bench`` (``make bench``), then write them all to one report,
 bench/results/report.json, with the machine they ran on. ``--quick`` runs a short version (CI runs it:
-tests/test_bench.py): fewer rounds, no training run and no cross-validation.
+tests/test_bench.py): fewer rounds, no training run, no cross-validation, and the NLU and safeguarding
+figures on one set each (the held-out and the first tuning set) instead of all.
 
 Each benchmark also prints its figures and writes bench/results/NAME.json as it finishes. One that fails
 (a server missing on this machine, say) is recorded in the report with its error, the others still run,
@@ -44,9 +45,9 @@ def benchmarks(quick: bool) -> dict[str, Callable[[], Any]]:
         "search": lambda: search.main(rounds=500 if quick else 3000),
         "matching": matching.main,
         "opportunities": lambda: opportunities.main(rounds=300 if quick else 2000),
-        "nlu": lambda: nlu.main(folds=0 if quick else 5),
+        "nlu": lambda: nlu.main(folds=0 if quick else 5, quick=quick),
         "ncs_answers": lambda: ncs_answers.main(titles=100 if quick else None),
-        "safeguarding": safeguarding.main,
+        "safeguarding": lambda: safeguarding.main(quick=quick),
         "redaction": redaction.main,
         "serve": lambda: serve.main(rounds=3 if quick else 20, train=not quick),
         "load": lambda: load.main(conversations=40 if quick else 200),

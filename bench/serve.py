@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+import sys
 import tempfile
 import time
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from bench.common import RASA, ROOT, report, rss_mb
 from bench.load import run_load
 from deploy.launcher import child_env, free_port, running_assistant, wait_until_up
+from deploy.model_cache import from_cache_or_train
 
 CONCURRENCY = (1, 8, 32)
 TARGETS = {"p95_ratio_at_most": 1.5, "throughput_ratio_at_8_at_least": 0.8}
@@ -55,17 +58,19 @@ def latency_levels(rasa_url: str, rounds: int, scripts: list[list[str]] | None =
 
 
 def bare_assistant_levels(folder: Path, rounds: int) -> dict[str, Any]:
-    """``rasa init`` in ``folder`` (trains its model), run it, and measure it as ours."""
+    """``rasa init``'s project in ``folder``, with its model (trained, or from the model cache), run it
+    and measure it as ours."""
     project = folder / "bare"
     project.mkdir()
-    subprocess.run(
-        [RASA, "init", "--no-prompt", "--init-dir", str(project)],
-        cwd=folder,
-        env=child_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    scaffold = "from rasa.cli.scaffold import create_initial_project; create_initial_project('.')"
+    subprocess.run([sys.executable, "-c", scaffold], cwd=project, env=child_env(), check=True)
+
+    def train(out: Path) -> None:
+        command = [RASA, "train", "--out", str(out.parent), "--fixed-model-name", "bare"]
+        subprocess.run(command, cwd=project, env=child_env(), check=True, stdout=subprocess.DEVNULL)
+
+    # The same model as rasa init trains, kept in the model cache: it depends on Rasa's version alone.
+    from_cache_or_train(project / "models" / "bare.tar.gz", f"bare-rasa-{version('rasa')}", train)
     port = free_port()
     log_path = folder / "bare.log"
     with log_path.open("w") as log:
