@@ -121,6 +121,17 @@ class SyncState(Base):
     last_event_id: Mapped[int] = Column(Integer, default=0, nullable=False)
 
 
+class ForgottenChat(Base):
+    """A chat id whose student deleted their chat, kept for an hour so that a derivation already under
+    way when it was deleted cannot bring any of it back (``analytics/retention.py``). The id is random
+    and was made by the browser, which has dropped it: nothing here says who the student was."""
+
+    __tablename__ = "analytics_forgotten"
+
+    sender_id: Mapped[str] = Column(String(255), primary_key=True)
+    at: Mapped[float] = Column(Float, nullable=False)
+
+
 class User(Base):
     """A dashboard account. ``schools`` and ``classes`` are comma-separated ids and class codes: an
     adviser sees their schools; a teacher sees their classes; an administrator sees everything."""

@@ -1,9 +1,15 @@
 """Deleting conversations: those older than the retention period (``RETENTION_MONTHS``, default 12),
-and one conversation on request, by its chat id.
+and one conversation on request, by its chat id: the student's "Delete my chat" in the widget, or an
+administrator's ``python -m analytics forget``.
 
 A conversation is everything stored under one chat id (sender id): Rasa's events and the analytics rows
 derived from them, reviews included. A chat is deleted once its latest message is older than the
 retention period; the widget starts a new chat id after 12 hours, so in practice every chat is short.
+
+A student's request is refused for a chat in which a message signalled a risk: safeguarding overrides
+it, and that chat stays for the school's safeguarding lead until the retention period ends, whatever the
+browser asks. A deleted chat id is remembered for an hour (``analytics_forgotten``), so that the analytics
+worker, which may be deriving that chat's turns at that moment, deletes what it added and adds no more.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 import settings
-from analytics.models import Conversation, Fact, Review, Turn
+from analytics.models import Conversation, Fact, ForgottenChat, Review, Turn
 from analytics.sync import EVENTS
+from contract import RISK_INTENT
 
 SECONDS_PER_MONTH = 365.25 / 12 * 24 * 3600
+FORGOTTEN_FOR_S = 3600
 
 
 def delete_expired(engine: Engine, months: int | None = None, now: float | None = None) -> int:
@@ -45,6 +53,40 @@ def delete_chat(engine: Engine, sender_id: str) -> int:
         return 0
     with engine.begin() as conn:
         return _delete(conn, [sender_id])
+
+
+def forget_chat(engine: Engine, sender_id: str, now: float | None = None) -> bool:
+    """Delete a chat everywhere it is stored, as its student asked; False (and nothing deleted) for a
+    chat in which a message signalled a risk, which stays for the safeguarding lead."""
+    with engine.begin() as conn:
+        if sa.inspect(conn).has_table("events"):
+            risky = sa.select(EVENTS.c.id).where(
+                EVENTS.c.sender_id == sender_id,
+                EVENTS.c.type_name == "user",
+                EVENTS.c.intent_name == RISK_INTENT,
+            )
+            if (
+                conn.execute(risky.limit(1)).first()
+                or conn.execute(
+                    sa.select(Turn.id).where(Turn.sender_id == sender_id, Turn.risk.is_not(None)).limit(1)
+                ).first()
+            ):
+                return False
+            _delete(conn, [sender_id])
+        conn.execute(sa.delete(ForgottenChat).where(ForgottenChat.sender_id == sender_id))
+        conn.execute(sa.insert(ForgottenChat).values(sender_id=sender_id, at=now or time.time()))
+    return True
+
+
+def finish_forgetting(engine: Engine, now: float | None = None) -> None:
+    """Delete again whatever was stored for a chat deleted in the last hour (a derivation under way, or a
+    message on its way to Rasa, when it was deleted), then forget the chat ids older than that."""
+    with engine.begin() as conn:
+        senders = list(conn.execute(sa.select(ForgottenChat.sender_id)).scalars())
+        if senders and sa.inspect(conn).has_table("events"):
+            _delete(conn, senders)
+        cutoff = (now or time.time()) - FORGOTTEN_FOR_S
+        conn.execute(sa.delete(ForgottenChat).where(ForgottenChat.at < cutoff))
 
 
 def _delete(conn: Connection, senders: list[str]) -> int:

@@ -32,6 +32,7 @@ def follow(engine: Engine, every_s: float, retention_months: int) -> None:
         while True:
             try:
                 sync_turns(engine)
+                retention.finish_forgetting(engine)
                 if last_purge is None or time.monotonic() - last_purge > PURGE_EVERY_S:
                     deleted = retention.delete_expired(engine, retention_months)
                     last_purge = time.monotonic()

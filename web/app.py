@@ -129,6 +129,8 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
         Route("/api/chat/{school}", chat.preflight, methods=["OPTIONS"]),
         Route("/api/chat/{school}/config", chat.config, methods=["GET"]),
         Route("/api/chat/{school}/config", chat.preflight, methods=["OPTIONS"]),
+        Route("/api/chat/{school}/forget", chat.forget, methods=["POST"]),
+        Route("/api/chat/{school}/forget", chat.preflight, methods=["OPTIONS"]),
         *dashboard.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

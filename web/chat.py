@@ -1,5 +1,6 @@
-"""The chat API the widget talks to: ``/api/chat/{school}`` (messages) and ``/api/chat/{school}/config``
-(how the chat looks and what a lesson opens on).
+"""The chat API the widget talks to: ``/api/chat/{school}`` (messages), ``/api/chat/{school}/config``
+(how the chat looks and what a lesson opens on) and ``/api/chat/{school}/forget`` (the student's "Delete
+my chat").
 
 It answers a school's chat only from that school's allowed origins (CORS), checks and cleans what the
 browser sends, adds the school and lesson as metadata (never anything about the student), passes the
@@ -17,9 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import anyio
+import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from analytics.retention import forget_chat
 from contract import CARD_FIELDS, MAX_MESSAGE_CHARS, Intent, Lesson, payload
 from settings.schools import CLASS_CODE, School, origin_of
 from web.lessons import YEAR_GROUPS, Topic, opening_for
@@ -39,6 +43,12 @@ STARTERS = [
     {"title": "Work experience near me", "payload": payload(Intent.FIND_OPPORTUNITIES)},
 ]
 # When Rasa answers with nothing at all (an action failed: the action server or a database is down).
+FORGOTTEN = "Your chat has been deleted: from this browser and from the careers helper's records."
+KEPT = (
+    "I've cleared this chat from your screen. Because something you wrote made me worried about you, your "
+    "school's safeguarding lead keeps a copy so that they can check you're OK: that part can't be deleted. "
+    "Everything you write from now on starts a new chat."
+)
 NO_ANSWER = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment."
 
 
@@ -158,6 +168,37 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     return kept
 
 
+async def _body_with_sender(request: Request) -> dict[str, Any] | str:
+    """The JSON body with its well-formed chat id (``sender``), or what is wrong with it."""
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
+        return "Send JSON with the chat id (sender)."
+    if not isinstance(body, dict) or not SENDER_ID.match(str(body.get("sender", ""))):
+        return "A chat id (sender) of 16 to 64 letters, digits or hyphens is needed."
+    return body
+
+
+@for_school
+async def forget(
+    request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
+) -> Response:
+    """Delete the chat whose id the browser holds, everywhere it is stored, unless a message in it
+    signalled a risk (analytics/retention.py). The browser forgets its copy either way."""
+    address = request.client.host if request.client else "unknown"
+    wait = settings.per_address.hit(address)
+    if wait is not None:
+        return _too_fast(wait, headers)
+    body = await _body_with_sender(request)
+    if isinstance(body, str):
+        return _error(body, 400, headers)
+    try:
+        deleted = await anyio.to_thread.run_sync(forget_chat, request.app.state.conversations, body["sender"])
+    except sa.exc.SQLAlchemyError:
+        return _error("The chat could not be deleted just now. Please try again in a moment.", 503, headers)
+    return JSONResponse({"deleted": deleted, "message": FORGOTTEN if deleted else KEPT}, headers=headers)
+
+
 @for_school
 async def send(request: Request, settings: ChatSettings, school: School, headers: dict[str, str]) -> Response:
     """One student message in, the assistant's replies out."""
@@ -165,12 +206,9 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
     wait = settings.per_address.hit(address)  # before the body is read: a flood costs nothing to refuse
     if wait is not None:
         return _too_fast(wait, headers)
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
-        return _error("Send JSON: {sender, message}.", 400, headers)
-    if not isinstance(body, dict) or not SENDER_ID.match(str(body.get("sender", ""))):
-        return _error("A chat id (sender) of 16 to 64 letters, digits or hyphens is needed.", 400, headers)
+    body = await _body_with_sender(request)
+    if isinstance(body, str):
+        return _error(body, 400, headers)
     message = clean_message(body.get("message"))
     if message is None:
         return _error("Type a message first.", 400, headers)

@@ -6,7 +6,9 @@
 //
 // Everything the assistant sends is shown as text (textContent), never as HTML. The conversation is
 // kept in this browser (localStorage) under a random chat id, so it survives a reload and a new tab;
-// "Start again" forgets it, and so does leaving it for 12 hours. Nothing about the student is asked for.
+// "Start again" forgets it, and so does leaving it for 12 hours; "Delete my chat" also deletes it from the
+// careers helper's records. Nothing about the student is asked for. "Larger text" is kept across visits;
+// "Read aloud" uses the browser's own speech, so no text goes anywhere else.
 "use strict";
 (function () {
   const script = document.currentScript;
@@ -40,6 +42,14 @@
       try { localStorage.removeItem(STORE_KEY); } catch (e) { delete memory.v; }
     },
   };
+
+  // The student's own settings, kept across visits and chats: larger text.
+  const PREFS_KEY = "careers-chat:prefs";
+  let prefs = {};
+  try { prefs = JSON.parse(localStorage.getItem(PREFS_KEY)) || {}; } catch (e) { prefs = {}; }
+  function savePrefs() {
+    try { localStorage.setItem(PREFS_KEY, JSON.stringify(prefs)); } catch (e) { /* kept for this page only */ }
+  }
 
   function newSender() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -148,16 +158,29 @@
   const sendButton = el("button", { type: "submit", class: "send", text: "Send" });
   const form = el("form", { class: "composer", onsubmit: onSubmit },
     el("label", { for: ids.input, class: "visually-hidden", text: "Your message" }), input, hint, sendButton);
+  const largeButton = el("button", {
+    type: "button", class: "tool", "aria-pressed": String(Boolean(prefs.large)), onclick: toggleLarge, text: "Larger text",
+  });
+  const deleteButton = el("button", { type: "button", class: "tool", onclick: askDelete, text: "Delete my chat" });
+  const confirmText = el("p", {
+    id: "cc-confirm-text", text: "Delete this whole chat, from this browser and from the careers helper's records?",
+  });
+  const confirmYes = el("button", { type: "button", class: "tool danger", onclick: deleteChat, text: "Yes, delete it" });
+  const confirmNo = el("button", { type: "button", class: "tool", onclick: () => closeConfirm(true), text: "Cancel" });
+  const confirmBox = el("div", { class: "confirm", role: "group", "aria-labelledby": "cc-confirm-text", hidden: "" },
+    confirmText, confirmYes, confirmNo);
+  const tools = el("div", { class: "tools" }, largeButton, deleteButton);
   const privacy = el("p", { class: "privacy" }, el("a", {
     href: `${BASE}/privacy`, target: "_blank", rel: "noopener", text: "How this chat looks after your privacy",
   }));
   const panel = el("div", {
     id: ids.panel, class: "panel", role: INLINE ? "region" : "dialog", "aria-labelledby": ids.title,
   }, el("div", { class: "header" }, title, restart, close), banner, log,
-  el("div", { class: "footer" }, status, retryButton, form, privacy));
+  el("div", { class: "footer" }, status, retryButton, form, confirmBox, tools, privacy));
 
   root.append(el("link", { rel: "stylesheet", href: `${BASE}/static/widget.css` }));
   const frame = el("div", { class: `frame ${INLINE ? "inline" : "floating"} ${opt.position === "left" ? "left" : "right"}` });
+  frame.classList.toggle("large", Boolean(prefs.large));
   frame.append(panel);
   if (launcher) frame.append(launcher);
   root.append(frame);
@@ -178,6 +201,7 @@
     if (message.text) bubble.append(el("p", { class: "text" }, textWithLinks(message.text)));
     if (message.failed) bubble.append(el("p", { class: "not-sent", text: "Not sent yet." }));
     item.append(bubble);
+    if (message.from !== "user" && SPEECH) item.append(readAloudButton(message));
     if (message.buttons && message.buttons.length) {
       const group = el("div", { class: "replies", role: "group", "aria-label": "Suggested replies" });
       for (const b of message.buttons) {
@@ -186,6 +210,41 @@
       item.append(group);
     }
     return item;
+  }
+
+  // --- read aloud: the browser's own speech synthesis ---------------------------------------------------
+  const SPEECH = "speechSynthesis" in window && typeof SpeechSynthesisUtterance === "function";
+  let speaking = null; // the button of the message being read
+
+  function spoken(message) {
+    const card = message.card || {};
+    return [card.title, card.summary, card.pay, message.text].filter(Boolean).join(". ");
+  }
+
+  function readAloudButton(message) {
+    const button = el("button", { type: "button", class: "read-aloud", "aria-pressed": "false", text: "Read aloud" });
+    button.addEventListener("click", () => {
+      const wasThis = speaking === button;
+      stopReading();
+      if (wasThis) return;
+      const utterance = new SpeechSynthesisUtterance(spoken(message));
+      utterance.lang = "en-GB";
+      utterance.onend = utterance.onerror = () => { if (speaking === button) stopReading(); };
+      speaking = button;
+      button.setAttribute("aria-pressed", "true");
+      button.textContent = "Stop reading";
+      speechSynthesis.speak(utterance);
+    });
+    return button;
+  }
+
+  function stopReading() {
+    if (speaking) {
+      speaking.setAttribute("aria-pressed", "false");
+      speaking.textContent = "Read aloud";
+      speaking = null;
+    }
+    if (SPEECH) speechSynthesis.cancel();
   }
 
   function renderAll() {
@@ -444,6 +503,59 @@
     renderAll();
     setStatus("Started a new chat.", false);
     begin();
+    input.focus();
+  }
+
+  // --- the student's tools: larger text, delete my chat -------------------------------------------------
+  function toggleLarge() {
+    prefs.large = !prefs.large;
+    savePrefs();
+    frame.classList.toggle("large", prefs.large);
+    largeButton.setAttribute("aria-pressed", String(prefs.large));
+  }
+
+  function askDelete() {
+    confirmBox.hidden = false;
+    tools.hidden = true;
+    confirmNo.focus();
+  }
+
+  function closeConfirm(focusBack) {
+    confirmBox.hidden = true;
+    tools.hidden = false;
+    if (focusBack) deleteButton.focus();
+  }
+
+  async function deleteChat() {
+    confirmYes.disabled = true;
+    let body = null;
+    try {
+      const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/forget`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: state.sender }),
+      });
+      try { body = await reply.json(); } catch (e) { body = null; }
+      if (!reply.ok) throw new Error((body && body.error) || "The chat could not be deleted. Please try again.");
+    } catch (error) {
+      setStatus(error.message && body ? error.message : "Can't reach the careers helper, so nothing was deleted. Try again in a moment.", false);
+      confirmYes.disabled = false;
+      return;
+    }
+    confirmYes.disabled = false;
+    closeConfirm(false);
+    stopReading();
+    clearTimeout(retryTimer);
+    pending = null;
+    attempts = 0;
+    busy = false;
+    sendButton.disabled = false;
+    state = { ...fresh(), open: true };
+    store.clear();
+    save();
+    renderAll();
+    await begin();
+    setStatus(body.message, false);
     input.focus();
   }
 
