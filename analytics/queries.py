@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process
@@ -22,9 +24,11 @@ from sqlalchemy.engine import Engine
 
 from analytics.accounts import Scope
 from analytics.models import Conversation, Fact, Review, Turn
-from analytics.sync import EVENTS
+from analytics.sync import EVENTS, TOPIC_OF_INTENT
 from contract import RISK_INTENT, Intent
 
+SCHOOL_TIME = ZoneInfo("Europe/London")  # times on the dashboard, as a school's clock reads them
+WITHHELD = "[A message for the school's safeguarding lead: not shown here]"
 SIMILAR_AT = 80  # rapidfuzz token-set similarity at which two unanswered messages are one group
 TOP = 15  # rows per table in "what students ask about"
 
@@ -106,8 +110,25 @@ def overview(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
         "returning_students": returning,
         "average_length": round(messages / totals.conversations, 1) if totals.conversations else 0,
         "answered_share": round(1 - int(totals.unanswered) / messages, 3) if messages else None,
-        "by_day": [dict(r._mapping) for r in by_day],
+        "by_day": every_day(f, [dict(r._mapping) for r in by_day]),
     }
+
+
+def every_day(f: Filters, days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The figures of every day the filters span, those without a conversation as zeros, so that a
+    chart's bars stand for days and not only for days that had chats; empty if no day had any. A span
+    over a year starts at its first day with a conversation."""
+    if not days:
+        return []
+    found = {d["day"]: d for d in days}
+    first, last = dt.date.fromisoformat(f.date_from), dt.date.fromisoformat(f.date_to)
+    if (last - first).days > 366:
+        first = dt.date.fromisoformat(days[0]["day"])
+    zero = {k: 0 for k in days[0] if k != "day"}
+    return [
+        found.get(day, {"day": day, **zero})
+        for day in ((first + dt.timedelta(n)).isoformat() for n in range((last - first).days + 1))
+    ]
 
 
 def asks(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
@@ -195,21 +216,29 @@ def anonymous_id(sender_id: str) -> str:
     return hashlib.sha256(sender_id.encode()).hexdigest()[:8]
 
 
+def local_time(timestamp: float) -> str:
+    """A Unix time as the schools' clock reads it (UK time, with summer time), to the minute."""
+    return dt.datetime.fromtimestamp(timestamp, SCHOOL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
 def conversations(
     engine: Engine,
     f: Filters,
     scope: Scope,
-    intent: str | None = None,
+    topic: str | None = None,
     career: str | None = None,
     flag: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    show_risk: bool = False,
 ) -> list[dict[str, Any]]:
-    """Conversations, newest first, with their size, unanswered count and review state. ``flag``:
-    "unanswered", "reviewed" or "not-reviewed"."""
+    """Conversations, newest first, each with its first typed message, the careers it looked at, its
+    size, unanswered count and review state. ``topic`` is a topic's name as "what students ask about"
+    shows it; ``flag``: "unanswered", "reviewed" or "not-reviewed". Whether a conversation signalled a
+    risk is shown, and its first message if that was the risk, only with ``show_risk``."""
     c = Conversation
     where = _where(f, scope, counting_use=False)
-    for kind, wanted in (("intent", intent), ("career", career)):
+    for kind, wanted in (("topic", topic), ("career", career)):
         if wanted:
             touched = sa.select(Fact.conversation_id).where(Fact.kind == kind, Fact.value == wanted)
             where.append(c.id.in_(touched))
@@ -227,15 +256,34 @@ def conversations(
             .limit(limit)
             .offset(offset)
         ).all()
+        ids = [r.id for r in rows]
+        first: dict[int, str] = {}
+        careers: dict[int, list[str]] = {}
+        if ids:
+            for conversation_id, text, risk in conn.execute(
+                sa.select(Turn.conversation_id, Turn.text, Turn.risk)
+                .where(Turn.conversation_id.in_(ids), Turn.button.is_(False))
+                .order_by(Turn.id)
+            ):
+                first.setdefault(conversation_id, WITHHELD if risk and not show_risk else text)
+            for conversation_id, value in conn.execute(
+                sa.select(Fact.conversation_id, Fact.value)
+                .where(Fact.conversation_id.in_(ids), Fact.kind == "career")
+                .order_by(Fact.value)
+            ):
+                careers.setdefault(conversation_id, []).append(value)
     return [
         {
             "conversation_id": r.id,
             "student": anonymous_id(r.sender_id),
             "school": r.school,
             "class_code": r.class_code,
-            "started": dt.datetime.fromtimestamp(r.first_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "started": local_time(r.first_at),
+            "first_message": first.get(r.id, ""),
+            "careers": careers.get(r.id, []),
             "messages": r.messages,
             "unanswered": r.unanswered,
+            "risk": show_risk and r.risk_messages > 0,
             "reviewed": bool(r.reviewed),
             "preview": bool(r.preview),
         }
@@ -243,7 +291,18 @@ def conversations(
     ]
 
 
-WITHHELD = "[A message for the school's safeguarding lead: not shown here]"
+def _payload_words(text: str) -> str | None:
+    """A button's payload pressed with no button of the transcript's to name it (a lesson's opening, a
+    link), in words: "/ask_pay{"career": "vet"}" is "Pay (vet)"; None for typed text."""
+    found = re.fullmatch(r"/(\w+)(\{.*\})?", text, re.DOTALL)
+    if found is None:
+        return None
+    try:
+        values = [str(v) for v in json.loads(found.group(2) or "{}").values()]
+    except (ValueError, AttributeError):
+        values = []
+    words = TOPIC_OF_INTENT.get(found.group(1), found.group(1).replace("_", " ")).capitalize()
+    return f"{words} ({', '.join(values)})" if values else words
 
 
 def conversation(
@@ -265,7 +324,7 @@ def conversation(
             sa.select(sa.func.min(c.id)).where(c.sender_id == first.sender_id, c.id > conversation_id)
         ).scalar()
         events = conn.execute(
-            sa.select(EVENTS.c.type_name, EVENTS.c.data)
+            sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
             .where(
                 EVENTS.c.sender_id == first.sender_id,
                 EVENTS.c.id >= conversation_id,
@@ -280,18 +339,42 @@ def conversation(
         intents = sorted(intents)
         review = conn.execute(sa.select(Review).where(Review.conversation_id == conversation_id)).first()
     messages = []
-    for kind, data in events:
+    offered: dict[str, str] = {}  # the buttons on screen: payload -> what the student saw
+    for kind, at, data in events:
         body = json.loads(data or "{}")
         if kind == "user":
             intent = ((body.get("parse_data") or {}).get("intent") or {}).get("name")
             risky = intent == RISK_INTENT
-            text = WITHHELD if risky and not show_risk else body.get("text") or ""
-            messages.append({"from": "student", "text": text, "risk": risky})
-        else:
-            custom = (body.get("data") or {}).get("custom") or {}
-            card = custom.get("card") or {}
-            text = body.get("text") or " ".join(x for x in (card.get("title"), custom.get("text")) if x)
-            messages.append({"from": "assistant", "text": text})
+            text = body.get("text") or ""
+            pressed = offered.get(text) or _payload_words(text)
+            text = WITHHELD if risky and not show_risk else pressed or text
+            messages.append(
+                {
+                    "from": "student",
+                    "at": local_time(at),
+                    "text": text,
+                    "button": bool(pressed),
+                    "risk": risky,
+                }
+            )
+            offered = {}
+            continue
+        said = body.get("data") or {}
+        custom = said.get("custom") or {}
+        card = custom.get("card") or {}
+        buttons = [
+            b for b in (said.get("buttons") or []) + (custom.get("buttons") or []) if isinstance(b, dict)
+        ]
+        offered |= {str(b.get("payload")): str(b.get("title")) for b in buttons}
+        messages.append(
+            {
+                "from": "assistant",
+                "at": local_time(at),
+                "card": card.get("title") or "",
+                "text": body.get("text") or custom.get("text") or "",
+                "buttons": [str(b.get("title")) for b in buttons],
+            }
+        )
     return {
         "id": conversation_id,
         "student": anonymous_id(first.sender_id),
@@ -339,7 +422,7 @@ def flagged(
             "school": r.school,
             "class_code": r.class_code,
             "lesson_topic": r.lesson_topic,
-            "started": dt.datetime.fromtimestamp(r.first_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "started": local_time(r.first_at),
             "risks": ", ".join(sorted(kinds.get(r.id, []))),
             "risk_messages": r.risk_messages,
             "reviewed": bool(r.reviewed),

@@ -13,6 +13,7 @@ import json
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 import settings
-from analytics.models import Base, Conversation, Fact, SyncState, Turn
+from analytics.models import Base, Conversation, Fact, ForgottenChat, SyncState, Turn
+from careers_catalog.careers.discovery import SubjectIndex
 from contract import RISK_INTENT, Entity, Intent, Lesson, Slot
 
 EVENTS = sa.table(
@@ -148,7 +150,12 @@ def _sync(engine: Engine, batch_size: int) -> int:
                 sa.select(SyncState.last_event_id).where(SyncState.name == SYNC_NAME)
             ).scalar()
             rows = conn.execute(
-                sa.select(EVENTS).where(EVENTS.c.id > (last or 0)).order_by(EVENTS.c.id).limit(batch_size)
+                sa.select(EVENTS)
+                .where(
+                    EVENTS.c.id > (last or 0), EVENTS.c.sender_id.not_in(sa.select(ForgottenChat.sender_id))
+                )
+                .order_by(EVENTS.c.id)
+                .limit(batch_size)
             ).all()
             if not rows:
                 return added
@@ -284,6 +291,11 @@ def _update_conversations(conn: Connection, batch: _Batch) -> None:
         conn.execute(insert.on_conflict_do_nothing(), rows)
 
 
+@lru_cache(maxsize=1)
+def _subjects() -> SubjectIndex:
+    return SubjectIndex.from_file()
+
+
 def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:
     data = json.loads(row.data or "{}")
     metadata = data.get("metadata") or {}
@@ -291,7 +303,9 @@ def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:
     intent = row.intent_name or (parse.get("intent") or {}).get("name")
     text = str(data.get("text") or "")
     entities = parse.get("entities") or []
-    subjects = [str(e.get("value")) for e in entities if e.get("entity") == Entity.SUBJECT]
+    # As the catalogue names them ("maffs" is Maths); a value that is no school subject is left out.
+    named = (_subjects().resolve(str(e.get("value"))) for e in entities if e.get("entity") == Entity.SUBJECT)
+    subjects = [s for s in named if s]
     risk = None
     if intent == RISK_INTENT:
         risk = next(

@@ -40,7 +40,7 @@ def school_history(engine) -> History:
                 "what jobs use maths",
                 "ask_careers_for_subjects",
                 "action_suggest_careers",
-                subjects=("Maths",),
+                subjects=("maths", "computer sceince", "nurse"),  # as tagged: a misspelling, a career
             ),
             Ask("what does a data scientist do", "ask_career_overview", career="data-scientist"),
             Ask("how much do they earn", "ask_pay", career="data-scientist"),
@@ -125,7 +125,11 @@ def test_overview_counts_conversations_students_and_answers_and_leaves_out_previ
     assert figures["conversations"] == 5 and figures["students"] == 4 and figures["messages"] == 7
     assert figures["returning_students"] == 1  # student b came back the next day
     assert figures["answered_share"] == round(6 / 7, 3)
-    assert [d["day"] for d in figures["by_day"]] == ["2026-10-05", "2026-10-06"]
+    # Every day of the month is a bar, so that two days of chats read as two days, not as the whole month.
+    by_day = figures["by_day"]
+    assert len(by_day) == 31 and (by_day[0]["day"], by_day[-1]["day"]) == ("2026-10-01", "2026-10-31")
+    assert [d["day"] for d in by_day if d["conversations"]] == ["2026-10-05", "2026-10-06"]
+    assert by_day[6] == {"day": "2026-10-07", "conversations": 0, "students": 0, "messages": 0}
     outside = queries.overview(engine, queries.Filters("2026-11-01", "2026-11-30"), ADMIN)
     assert outside["messages"] == 0 and outside["answered_share"] is None
 
@@ -149,7 +153,8 @@ def test_each_role_sees_only_its_schools_or_classes(engine, school_history):
 def test_what_students_ask_about_counts_students_per_career_subject_topic_and_quiz(engine, school_history):
     asked = queries.asks(engine, OCTOBER, ADMIN)
     assert asked["careers"] == [("data-scientist", 1), ("vet", 1)]  # the teacher's preview is not counted
-    assert asked["subjects"] == [("Maths", 1)]
+    # Subjects by the catalogue's names ("computer sceince" is Computer Science), and only school subjects.
+    assert asked["subjects"] == [("Computer Science", 1), ("Maths", 1)]
     assert ("pay", 1) in asked["topics"] and ("not understood", 1) in asked["topics"]
     assert asked["riasec"] == [("I", 1)]
     assert asked["opportunity_students"] == 1 and asked["opportunity_searches"] == 1
@@ -188,6 +193,25 @@ def test_a_conversation_reads_in_order_and_keeps_its_review(engine, school_histo
     # The teacher's preview is listed too, marked as one: only counts of use leave it out.
     vet = queries.conversations(engine, OCTOBER, ADMIN, career="vet")
     assert sorted(r["preview"] for r in vet) == [False, True]
+    # Each row says how it began and which careers it looked at; topics go by their plain names.
+    assert (row["first_message"], row["careers"]) == ("what jobs use maths", ["data-scientist"])
+    assert [r["conversation_id"] for r in queries.conversations(engine, OCTOBER, ADMIN, topic="pay")] == [
+        row["conversation_id"]
+    ]
+    assert row["started"] == "2026-10-05 11:00"  # 10:00 UTC is 11:00 in British Summer Time
+
+
+def test_the_conversation_list_flags_a_risk_only_for_those_who_may_see_it(engine):
+    h = History(engine)
+    risky = Ask("someone keeps asking me to meet up", "safeguarding_concern", "action_safeguarding")
+    risky.risk = "adult_contact"
+    h.add("student-r", [risky, Ask("what does a vet do", "ask_career_overview", career="vet")], school="demo")
+    h.write()
+    sync_turns(engine)
+    (adviser_row,) = queries.conversations(engine, OCTOBER, ADMIN)
+    (lead_row,) = queries.conversations(engine, OCTOBER, ADMIN, show_risk=True)
+    assert (adviser_row["risk"], adviser_row["first_message"]) == (False, queries.WITHHELD)
+    assert (lead_row["risk"], lead_row["first_message"]) == (True, "someone keeps asking me to meet up")
 
 
 def test_gatsby_evidence_per_class(engine, school_history):

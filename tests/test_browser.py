@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -218,6 +219,33 @@ def test_the_conversation_survives_a_reload_and_a_new_tab_and_start_again_clears
     assert page.evaluate("() => JSON.parse(localStorage.getItem('careers-chat:v1:demo:')).sender") != sender
 
 
+def _events_of(tracker_url: str, sender: str) -> int:
+    with sqlite3.connect(tracker_url.removeprefix("sqlite:///")) as db:
+        return db.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
+
+
+def test_delete_my_chat_clears_the_browser_and_the_records_and_the_chat_goes_on_afresh(web, servers, context):
+    page = open_chat(context.new_page(), f"{web}/demo")
+    ask(page, "how much does a plumber earn")
+    expect(bot_messages(page).last).to_contain_text("Pay for a plumber", timeout=ANSWER_TIMEOUT_MS)
+    sender = page.evaluate("() => JSON.parse(localStorage.getItem('careers-chat:v1:demo:')).sender")
+    assert _events_of(servers.tracker_url, sender) > 0
+    page.get_by_role("button", name="Delete my chat").click()
+    expect(page.get_by_role("button", name="Cancel")).to_be_focused()
+    page.get_by_role("button", name="Cancel").click()  # changing one's mind deletes nothing
+    expect(page.get_by_text("Pay for a plumber")).to_be_visible()
+    page.get_by_role("button", name="Delete my chat").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.get_by_role("status")).to_contain_text("Your chat has been deleted")
+    expect(page.get_by_text("Pay for a plumber")).to_have_count(0)
+    expect(page.locator(".message")).to_have_count(1)  # a fresh greeting, to carry on with
+    assert _events_of(servers.tracker_url, sender) == 0
+    assert "plumber" not in page.evaluate("() => JSON.stringify(localStorage)")
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('careers-chat:v1:demo:')).sender") != sender
+    page.reload()
+    expect(page.get_by_text("Pay for a plumber")).to_have_count(0)
+
+
 def test_keyboard_alone_opens_the_chat_asks_picks_a_reply_and_closes_it(web, context):
     page = context.new_page()
     page.goto(f"{web}/demo")
@@ -414,6 +442,52 @@ def test_an_adviser_sees_a_lessons_conversations_counted_reviewable_and_exportab
     expect(page.get_by_role("cell", name="DASH-1")).to_have_count(0)
 
 
+def test_an_adviser_reads_the_list_and_a_transcript_as_the_student_saw_it(web, servers, open_context):
+    student = open_context.new_page()
+    student.goto(f"{web}/lesson/demo?topic=tech&activity=0&year=9&class=READ-1")
+    expect(bot_messages(student)).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
+    ask(student, "wat does a sofware enginer do")
+    expect(student.locator(".card")).to_contain_text("Software developer", timeout=ANSWER_TIMEOUT_MS)
+    student.get_by_role("button", name="Pay", exact=True).last.click()
+    expect(bot_messages(student).last).to_contain_text(
+        "Pay for a software developer", timeout=ANSWER_TIMEOUT_MS
+    )
+    worker_caught_up(servers.tracker_url)
+    engine = conversations_engine(servers.tracker_url)
+    accounts.create_user(engine, "adviser-reader", DASHBOARD_PASSWORD, "adviser", ["demo"])
+    engine.dispose()
+
+    page = open_context.new_page()
+    _sign_in(page, web, "adviser-reader")
+    page.get_by_role("link", name="Conversations").click()
+    page.get_by_label("Class code").fill("READ-1")
+    page.get_by_label("About").select_option(label="Pay")  # a topic by its plain name, not ask_pay
+    page.get_by_label("Career").fill("Software developer")
+    page.get_by_role("button", name="Show").click()
+    row = page.locator("table.conversations tbody tr")
+    expect(row).to_have_count(1)
+    # Its first typed message (the lesson opened with a button, which the list passes over).
+    expect(row.locator(".first-message")).to_have_text("wat does a sofware enginer do")
+    expect(row).to_contain_text("Software developer")  # the career it looked at
+    screenshot(page, "dashboard-conversations")
+    assert axe_violations(page) == []
+    page.get_by_label("About").select_option(label="Hours")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("No conversations match.")).to_be_visible()
+    page.go_back()
+    page.get_by_role("link", name="Read").first.click()
+    said = page.locator(".transcript li")
+    card = said.filter(has=page.locator(".card-title", has_text="Software developer")).first
+    expect(card.locator(".offered")).to_contain_text("Pay")  # the buttons the student was offered
+    pressed = said.filter(has_text="(pressed a button)")
+    expect(pressed.locator(".said").last).to_have_text("Pay")  # what the student pressed, not "/ask_pay"
+    expect(page.locator(".transcript")).not_to_contain_text("/ask_")  # the lesson's opening too
+    expect(said.first.locator("time")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
+    expect(page.get_by_text("Times are UK time.")).to_be_visible()
+    screenshot(page, "dashboard-transcript")
+    assert axe_violations(page) == []
+
+
 # --- with the Rasa stand-in -------------------------------------------------------------------------------
 def test_markup_in_a_reply_is_shown_as_text_and_never_runs(fake_web, fake_rasa, open_context):
     fake_rasa.rasa_replies = [
@@ -451,7 +525,7 @@ def test_when_the_assistant_fails_the_message_is_kept_and_sent_when_it_is_back(f
     expect(page.get_by_text("Not sent yet.")).to_be_visible()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     # the widget tries again by itself; the stand-in answers on the third try
-    expect(bot_messages(page).last).to_have_text("Careers helper: You said: is anyone there", timeout=20_000)
+    expect(bot_messages(page).last.locator(".bubble")).to_have_text("You said: is anyone there", timeout=20_000)
     expect(page.get_by_text("Not sent yet.")).to_have_count(0)
     expect(page.get_by_role("status")).to_have_text("")
     assert [b["message"] for b in fake_rasa.received].count("is anyone there") == 1
@@ -489,3 +563,38 @@ def test_start_again_in_one_tab_is_not_undone_by_a_late_answer_in_another(fake_w
     expect(first.locator(".message")).to_have_count(1)
     expect(second.locator(".message")).to_have_count(1)
     expect(second.get_by_text("my old question")).to_have_count(0)
+
+
+def test_larger_text_is_kept_across_visits_and_read_aloud_speaks_the_answer(fake_web, fake_rasa, context):
+    # The browser's speech synthesis makes no sound here: what it is asked to say is recorded instead.
+    context.add_init_script(
+        "window.spoken = []; speechSynthesis.speak = (u) => { window.spoken.push([u.text, u.lang]); };"
+    )
+    fake_rasa.rasa_replies = [
+        {
+            "text": "Vets look after animals.",
+            "custom": {"card": {"title": "Vet", "pay": "Pay: about £45,000"}},
+        }
+    ]
+    page = open_chat(context.new_page(), f"{fake_web}/demo")
+    ask(page, "what does a vet do")
+    answer = bot_messages(page).last
+    answer.get_by_role("button", name="Read aloud").click()
+    expect(answer.get_by_role("button", name="Stop reading")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => window.spoken") == [
+        ["Vet. Pay: about £45,000. Vets look after animals.", "en-GB"]
+    ]
+    answer.get_by_role("button", name="Stop reading").click()
+    expect(answer.get_by_role("button", name="Read aloud")).to_have_attribute("aria-pressed", "false")
+    text = page.locator(".message.user .bubble").last
+    normal = text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    page.get_by_role("button", name="Larger text").click()
+    expect(page.get_by_role("button", name="Larger text")).to_have_attribute("aria-pressed", "true")
+    assert text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= normal * 1.2
+    screenshot(page, "widget-larger-text")
+    page.get_by_role("button", name="Start again").click()  # a new chat, the same setting
+    later = context.new_page()
+    later.goto(f"{fake_web}/demo")
+    expect(later.get_by_role("button", name="Larger text")).to_have_attribute("aria-pressed", "true")
+    size = later.locator(".message .bubble").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= normal * 1.2

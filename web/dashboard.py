@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from analytics import accounts, queries
 from analytics.accounts import Account, AccountError
+from analytics.sync import TOPIC_OF_INTENT
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.opportunities.importer import import_opportunities_data
 from web.chat import clean_message
@@ -38,6 +39,8 @@ LARGEST_ID = 2**62  # ids beyond what the databases hold are not looked up
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_FORM_BYTES = MAX_UPLOAD_BYTES + 64_000  # the upload and the rest of its form
 MAX_ACTIVITY_CHARS = 200
+# The topics a conversation list can be narrowed to, by the names "what students ask about" shows.
+TOPICS = tuple(sorted(set(TOPIC_OF_INTENT.values()) - {"safeguarding"}))
 Handler = Callable[[Request, Account, str], Awaitable[Response]]
 
 
@@ -219,30 +222,40 @@ async def conversation_list(request: Request, account: Account, csrf: str) -> Re
     f = _filters(request, account)
     q = request.query_params
     page_number = max(int(q["page"]) if NUMBER.match(q.get("page", "")) else 1, 1)
-    choice = {
-        "intent": q.get("intent") or None,
-        "career": q.get("career") or None,
-        "flag": q.get("flag") or None,
-    }
-    rows = await anyio.to_thread.run_sync(
-        lambda: queries.conversations(
-            _engine(request), f, account.scope, **choice, limit=50, offset=(page_number - 1) * 50
+    catalog = request.app.state.catalog
+    named = (q.get("career") or "").strip()[:80]
+    career = await anyio.to_thread.run_sync(catalog.resolve, named) if named else None
+    topic = q.get("topic") if q.get("topic") in TOPICS else None
+    choice = {"topic": topic, "career": named or None, "flag": q.get("flag") or None}
+    if named and career is None:
+        rows: list[dict[str, Any]] = []
+    else:
+        rows = await anyio.to_thread.run_sync(
+            lambda: queries.conversations(
+                _engine(request),
+                f,
+                account.scope,
+                topic=topic,
+                career=career.career_id if career else None,
+                flag=choice["flag"],
+                limit=50,
+                offset=(page_number - 1) * 50,
+                show_risk=account.sees_risk,
+            )
         )
-    )
+    titles = {cid: names[0] for cid, names in catalog.career_names().items()}
+    for row in rows:
+        row["careers"] = [titles.get(cid, cid) for cid in row["careers"]]
     if q.get("format") == "csv":
-        header = [
-            "conversation",
-            "student",
-            "school",
-            "class_code",
-            "started",
-            "messages",
-            "unanswered",
-            "reviewed",
-        ]
+        header = ["conversation", "student", "school", "class_code", "started", "first_message", "careers"]
+        header += ["messages", "unanswered", "risk", "reviewed"]
         data = [[r["conversation_id"], *(r[k] for k in header[1:])] for r in rows]
+        for line in data:
+            line[6] = "; ".join(line[6])
         return _csv("conversations", header, data)
-    context = _context(request, account, csrf, f, rows=rows, choice=choice, page_number=page_number)
+    unknown = bool(named and not career)
+    more = {"topics": TOPICS, "career_titles": sorted(titles.values()), "unknown_career": unknown}
+    context = _context(request, account, csrf, f, rows=rows, choice=choice, page_number=page_number, **more)
     return page("dashboard/conversations.html", **context)
 
 

@@ -15,11 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
 from careers_catalog.careers.catalog import CareerSummary
 from careers_catalog.careers.interests import Interests, InterestScores, interest_fit
+from careers_catalog.paths import DATA_DIR
 from careers_catalog.text import first_sentence, normalize, words
 
 MAX_SUBJECTS = 3  # "combinations of two or three": more than that says little about a student
@@ -41,6 +44,13 @@ class SubjectIndex:
             for alias in [name, *aliases]:
                 self._canonical.setdefault(normalize(alias), name)
         self._fuzzy_keys = [k for k in self._canonical if len(k) >= 5]
+
+    @classmethod
+    def from_file(cls, path: Path = DATA_DIR / "subjects.yml") -> SubjectIndex:
+        """The subjects of the catalogue's data file, for a process with no catalogue database to hand
+        (the analytics worker)."""
+        records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        return cls({r["name"]: r.get("aliases") or [] for r in records})
 
     def resolve(self, value: str) -> str | None:
         """The canonical subject a name means ('comp sci' -> 'Computer Science'), typos allowed."""
