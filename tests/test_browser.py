@@ -525,7 +525,9 @@ def test_when_the_assistant_fails_the_message_is_kept_and_sent_when_it_is_back(f
     expect(page.get_by_text("Not sent yet.")).to_be_visible()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     # the widget tries again by itself; the stand-in answers on the third try
-    expect(bot_messages(page).last.locator(".bubble")).to_have_text("You said: is anyone there", timeout=20_000)
+    expect(bot_messages(page).last.locator(".bubble")).to_have_text(
+        "You said: is anyone there", timeout=20_000
+    )
     expect(page.get_by_text("Not sent yet.")).to_have_count(0)
     expect(page.get_by_role("status")).to_have_text("")
     assert [b["message"] for b in fake_rasa.received].count("is anyone there") == 1
