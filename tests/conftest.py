@@ -38,6 +38,7 @@ MODEL = current().rasa_model
 REDIS = (os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), int(os.environ.get("TEST_REDIS_PORT", "6379")))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """With several test workers (``make test`` runs two, pytest-xdist's ``--dist loadgroup``), a
     module's tests stay on one worker, so that its servers start once; the benchmarks' tests, each a
