@@ -26,6 +26,7 @@ from contract import RISK_INTENT
 
 SECONDS_PER_MONTH = 365.25 / 12 * 24 * 3600
 FORGOTTEN_FOR_S = 3600
+ID_KEEPER = "(deleted)"  # the sender and type of the row that keeps SQLite's newest event id in use
 
 
 def delete_expired(engine: Engine, months: int | None = None, now: float | None = None) -> int:
@@ -94,4 +95,22 @@ def _delete(conn: Connection, senders: list[str]) -> int:
     conn.execute(sa.delete(Review).where(Review.conversation_id.in_(conversations)))
     for table in (Fact, Turn, Conversation):
         conn.execute(sa.delete(table).where(table.sender_id.in_(senders)))
-    return conn.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders))).rowcount
+    newest = conn.execute(sa.select(sa.func.max(EVENTS.c.id))).scalar()
+    deleted = conn.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders))).rowcount
+    _keep_newest_id(conn, newest)
+    return deleted
+
+
+def _keep_newest_id(conn: Connection, newest: int | None) -> None:
+    """SQLite gives a new row the largest id in the table plus one, so deleting the newest events would
+    let the next chat's events take ids the analytics worker has already read past, and the dashboard
+    would never see them. When the newest event was deleted, a row with its id and nothing else stays
+    in its place (PostgreSQL's sequence never goes back, so it needs none)."""
+    if conn.dialect.name != "sqlite" or newest is None:
+        return
+    if conn.execute(sa.select(EVENTS.c.id).where(EVENTS.c.id == newest)).first() is None:
+        conn.execute(
+            sa.insert(EVENTS).values(
+                id=newest, sender_id=ID_KEEPER, type_name=ID_KEEPER, timestamp=time.time()
+            )
+        )
