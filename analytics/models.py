@@ -4,7 +4,7 @@ users and their sessions, and advisers' review notes on conversations."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declarative_base
 
 Base = declarative_base()  # its own metadata: these tables live in the conversations database
@@ -119,6 +119,31 @@ class SyncState(Base):
 
     name: Mapped[str] = Column(String(40), primary_key=True)
     last_event_id: Mapped[int] = Column(Integer, default=0, nullable=False)
+
+
+class ReadinessCount(Base):
+    """How many students gave one rating to one statement of the careers-readiness check, per day, class,
+    lesson and moment (analytics/readiness.py). Only counts are kept: no chat id, no time of day and no
+    row per student, so nothing links one student's answers to each other or to their chat."""
+
+    __tablename__ = "analytics_readiness"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    day: Mapped[str] = Column(String(10), nullable=False)
+    school: Mapped[str] = Column(String(40), nullable=False)
+    class_code: Mapped[str] = Column(String(20), nullable=False)
+    lesson_topic: Mapped[str] = Column(String(80), nullable=False, default="")
+    year_group: Mapped[int] = Column(Integer, nullable=False, default=0)  # 0: not given
+    moment: Mapped[str] = Column(String(10), nullable=False)  # "start" or "end" of a lesson or term
+    item: Mapped[str] = Column(String(20), nullable=False)
+    rating: Mapped[int] = Column(Integer, nullable=False)  # 1 (not at all) to 5 (completely)
+    answers: Mapped[int] = Column(Integer, nullable=False, default=0)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "day", "school", "class_code", "lesson_topic", "year_group", "moment", "item", "rating"
+        ),
+    )
 
 
 class ForgottenChat(Base):

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
 
 from analytics.accounts import Scope
+from analytics.evidence import LEARNING, NEED, kinds_of
 from analytics.models import Conversation, Fact, Review, Turn
 from analytics.sync import EVENTS, TOPIC_OF_INTENT
 from contract import RISK_INTENT, Intent
@@ -480,3 +481,121 @@ def gatsby(engine: Engine, f: Filters, scope: Scope) -> list[dict[str, Any]]:
             )
         }
     return [{**r._mapping, "b2_careers": careers.get((r.school, r.class_code), 0)} for r in rows]
+
+
+def _school_term(day: sa.ColumnElement) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """The school year's first year and the term of a YYYY-MM-DD column, in SQL (as ``evidence.term_of``)."""
+    month, year = sa.func.substr(day, 6, 2), sa.cast(sa.func.substr(day, 1, 4), sa.Integer)
+    start = sa.case((month >= "09", year), else_=year - 1)
+    term = sa.case((month >= "09", "autumn"), (month >= "05", "summer"), else_="spring")
+    return start, term
+
+
+def gatsby_needs_and_learning(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
+    """What the chats show for Gatsby Benchmarks 3 and 7 (analytics/evidence.py), beside 2, 4 and 5: by
+    year group, students who asked about each kind of need and each kind of further and higher
+    education; and by term and year group, the students behind each benchmark. Students are counted, never
+    named; lesson previews are left out."""
+    c = Conversation
+    where = _where(f, scope)
+    start, term = _school_term(c.day)
+    with engine.connect() as conn:
+        by_year = {
+            year: n
+            for year, n in conn.execute(
+                sa.select(c.year_group, sa.func.count(sa.distinct(c.sender_id)))
+                .where(*where)
+                .group_by(c.year_group)
+            )
+        }
+        asked: dict[str, dict[tuple[int | None, str], int]] = {NEED: {}, LEARNING: {}}
+        for kind, year, value, n in conn.execute(
+            sa.select(Fact.kind, c.year_group, Fact.value, sa.func.count(sa.distinct(Fact.sender_id)))
+            .join(c, c.id == Fact.conversation_id)
+            .where(Fact.kind.in_((NEED, LEARNING)), *where)
+            .group_by(Fact.kind, c.year_group, Fact.value)
+        ):
+            asked[kind][(year, value)] = n
+
+        def students_with(condition: sa.ColumnElement) -> sa.ColumnElement:
+            return sa.func.count(sa.distinct(sa.case((condition, c.sender_id))))
+
+        terms = conn.execute(
+            sa.select(
+                start.label("start"),
+                term.label("term"),
+                c.year_group,
+                sa.func.count(sa.distinct(c.sender_id)).label("students"),
+                students_with(c.lmi_questions > 0).label("b2"),
+                students_with(c.curriculum_questions > 0).label("b4"),
+                students_with(c.employer_searches > 0).label("b5"),
+            )
+            .where(*where)
+            .group_by(start, term, c.year_group)
+        ).all()
+        overall = conn.execute(
+            sa.select(
+                sa.func.count(sa.distinct(c.sender_id)).label("students"),
+                students_with(c.lmi_questions > 0).label("b2"),
+                students_with(c.curriculum_questions > 0).label("b4"),
+                students_with(c.employer_searches > 0).label("b5"),
+            ).where(*where)
+        ).one()
+        overall_facts = dict(
+            conn.execute(
+                sa.select(Fact.kind, sa.func.count(sa.distinct(Fact.sender_id)))
+                .join(c, c.id == Fact.conversation_id)
+                .where(Fact.kind.in_((NEED, LEARNING)), *where)
+                .group_by(Fact.kind)
+            ).all()
+        )
+        fact_terms = {
+            (row.start, row.term, row.year_group, row.kind): row.n
+            for row in conn.execute(
+                sa.select(
+                    start.label("start"),
+                    term.label("term"),
+                    c.year_group,
+                    Fact.kind,
+                    sa.func.count(sa.distinct(Fact.sender_id)).label("n"),
+                )
+                .join(c, c.id == Fact.conversation_id)
+                .where(Fact.kind.in_((NEED, LEARNING)), *where)
+                .group_by(start, term, c.year_group, Fact.kind)
+            )
+        }
+    years = sorted(by_year, key=lambda y: (y is None, y or 0))
+    order = {"autumn": 0, "spring": 1, "summer": 2}  # a school year's terms in turn
+    return {
+        "years": [
+            {
+                "year_group": year,
+                "students": by_year[year],
+                "needs": {v: asked[NEED].get((year, v), 0) for v in kinds_of(NEED)},
+                "learning": {v: asked[LEARNING].get((year, v), 0) for v in kinds_of(LEARNING)},
+            }
+            for year in years
+        ],
+        "needs": kinds_of(NEED),
+        "learning": kinds_of(LEARNING),
+        "totals": {
+            **overall._mapping,
+            "b3": overall_facts.get(NEED, 0),
+            "b7": overall_facts.get(LEARNING, 0),
+        },
+        "terms": [
+            {
+                "term": f"{r.start}/{(r.start + 1) % 100:02d} {r.term}",
+                "year_group": r.year_group,
+                "students": r.students,
+                "b2": r.b2,
+                "b3": fact_terms.get((r.start, r.term, r.year_group, NEED), 0),
+                "b4": r.b4,
+                "b5": r.b5,
+                "b7": fact_terms.get((r.start, r.term, r.year_group, LEARNING), 0),
+            }
+            for r in sorted(
+                terms, key=lambda r: (r.start, order[r.term], r.year_group is None, r.year_group or 0)
+            )
+        ],
+    }

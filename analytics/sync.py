@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 import settings
+from analytics.evidence import asked_about
 from analytics.models import Base, Conversation, Fact, ForgottenChat, SyncState, Turn
 from careers_catalog.careers.discovery import SubjectIndex
 from contract import RISK_INTENT, Entity, Intent, Lesson, Slot
@@ -36,6 +37,10 @@ EVENTS = sa.table(
     sa.column("data", sa.Text),
 )
 SYNC_NAME = "turns"
+# Bump when the sync derives something new from the same events (Gatsby 3 and 7 facts: 2), so that the
+# derived tables are made again from every event; kept in analytics_sync under VERSION_ROW.
+DERIVATION_VERSION = 2
+VERSION_ROW = "derivation_version"
 WORK_MEM = "32MB"  # per sort, per dashboard query on PostgreSQL
 UNSURE_BELOW = 0.6  # typed messages understood with less confidence than this are worth a look
 # Topics that are evidence for Gatsby Benchmark 2 (careers and labour market information) and 4
@@ -91,19 +96,37 @@ def conversations_engine(url: str | None = None) -> Engine:
         sa.event.listen(engine, "connect", _room_to_count)
     _rebuild_if_outdated(engine)
     Base.metadata.create_all(engine)
+    try:
+        with engine.begin() as conn:
+            if conn.execute(sa.select(SyncState.name).where(SyncState.name == VERSION_ROW)).first() is None:
+                conn.execute(sa.insert(SyncState).values(name=VERSION_ROW, last_event_id=DERIVATION_VERSION))
+    except sa.exc.IntegrityError:  # another process starting at the same moment wrote it
+        pass
     return engine
 
 
 def _rebuild_if_outdated(engine: Engine) -> None:
-    """Drop the derived tables if they were made by an older version (a column missing); they are made
-    again, and filled again from Rasa's events by the next sync. Users and reviews are kept."""
+    """Drop the derived tables if they were made by an older version (a column missing, or derived by an
+    older ``DERIVATION_VERSION``); they are made again, and filled again from Rasa's events by the next
+    sync. Users and reviews are kept."""
     inspector = sa.inspect(engine)
+    if not inspector.has_table(Turn.__tablename__):
+        return
     for table in DERIVED:
-        if inspector.has_table(table.name):
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            if not {c.name for c in table.columns} <= have:
-                Base.metadata.drop_all(engine, tables=list(DERIVED))
-                return
+        have = (
+            {c["name"] for c in inspector.get_columns(table.name)}
+            if inspector.has_table(table.name)
+            else set()
+        )
+        if not {c.name for c in table.columns} <= have:
+            Base.metadata.drop_all(engine, tables=list(DERIVED))
+            return
+    with engine.connect() as conn:
+        version = conn.execute(
+            sa.select(SyncState.last_event_id).where(SyncState.name == VERSION_ROW)
+        ).scalar()
+    if version != DERIVATION_VERSION:
+        Base.metadata.drop_all(engine, tables=list(DERIVED))
 
 
 def _room_to_count(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -259,6 +282,8 @@ def _update_conversations(conn: Connection, batch: _Batch) -> None:
         delta["employer_searches"] += t["topic"] == "opportunities"
         facts.update((c, kind, t[kind]) for kind in ("topic", "intent", "career") if t[kind])
         facts.update((c, "subject", s) for s in (t["subjects"] or "").split(",") if s)
+        if not t["button"]:
+            facts.update((c, kind, value) for kind, value in asked_about(t["text"]))
         if t["riasec"]:
             facts.add((c, "riasec", t["riasec"][0]))
     for turn_id, changes in batch.updates.items():

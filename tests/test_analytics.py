@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from analytics import accounts, queries, retention
+from analytics import accounts, evidence, queries, readiness, retention
 from analytics.__main__ import main as analytics_command
 from analytics.accounts import AccountError, Scope
 from analytics.models import Conversation, Fact, Review, Turn
@@ -372,3 +372,93 @@ def test_derived_tables_from_an_older_version_are_rebuilt_from_the_events(engine
     sync_turns(engine)
     with engine.connect() as conn:
         assert conn.execute(sa.select(Turn.text, Turn.risk)).all() == [("what does a vet do", None)]
+
+
+def test_gatsby_3_and_7_count_students_by_year_group_and_term_never_the_words(engine):
+    h = History(engine)
+    year9 = {"school": "demo", "class_code": "9X", "year_group": 9}
+    h.add("a", [Ask("can i afford uni if my parents didnt go", "education", "utter_education")], **year9)
+    h.add("b", [Ask("i have dyslexia can i still be a nurse", "ask_routes", career="nurse")], **year9)
+    h.add("b", [Ask("what is a t level", "education", "utter_education")], at=DAY + 86400, **year9)
+    h.add("c", [Ask("/ask_routes", "ask_routes")], **year9)  # a button: not the student's words
+    h.add(
+        "d", [Ask("is college better than an apprenticeship", "education", "utter_education")], school="demo"
+    )
+    spring = DAY + 100 * 86400  # January 2027
+    h.add("e", [Ask("how much are uni fees", "education", "utter_education")], at=spring, year_group=11)
+    h.write()
+    sync_turns(engine)
+    found = queries.gatsby_needs_and_learning(engine, queries.Filters("2026-09-01", "2027-08-31"), ADMIN)
+    by_year = {y["year_group"]: y for y in found["years"]}
+    assert by_year[9]["students"] == 3
+    assert by_year[9]["needs"] == {"disability or additional needs": 1, "money": 1, "first in the family": 1}
+    assert by_year[9]["learning"] == {
+        "college or sixth form": 0,
+        "university": 1,
+        "T Levels": 1,
+        "apprenticeships": 0,
+    }
+    assert by_year[None]["learning"]["apprenticeships"] == 1 and by_year[11]["needs"]["money"] == 1
+    terms = [(t["term"], t["year_group"], t["students"], t["b3"], t["b7"]) for t in found["terms"]]
+    assert terms == [
+        ("2026/27 autumn", 9, 3, 2, 2),
+        ("2026/27 autumn", None, 1, 0, 1),
+        ("2026/27 spring", 11, 1, 1, 1),
+    ]
+    assert evidence.term_of("2027-01-13") == "2026/27 spring"  # as the SQL groups it
+    # Over the whole period a student counts once, though student b chatted on two days.
+    assert found["totals"] == {"students": 5, "b2": 2, "b3": 3, "b4": 0, "b5": 0, "b7": 4}
+    with engine.connect() as conn:
+        kept = conn.execute(sa.select(Fact.value).where(Fact.kind.in_(("need", "learning")))).scalars().all()
+    assert "dyslexia" not in " ".join(kept) and set(kept) <= set(
+        evidence.kinds_of("need") + evidence.kinds_of("learning")
+    )
+
+
+def test_readiness_shows_a_class_average_and_its_change_only_from_enough_answers(engine):
+    lesson = {"class_code": "9X", "topic": "tech", "year_group": 9}
+    for rating in (2, 2, 3, 3, 2):
+        readiness.record(engine, "demo", lesson, "start", {"jobs": rating, "next_step": 1}, day="2026-10-05")
+    for rating in (4, 4, 3, 5, 4, 4):
+        readiness.record(engine, "demo", lesson, "end", {"jobs": rating}, day="2026-10-06")
+    readiness.record(engine, "demo", {"class_code": "10Y"}, "start", {"jobs": 5}, day="2026-10-05")
+    readiness.record(engine, "riverside", {"class_code": "7A"}, "start", {"jobs": 1}, day="2026-10-05")
+    adviser = Scope(frozenset({"demo"}), None)
+    by_class = {
+        c["class_code"]: c for c in readiness.change_by_class(engine, "2026-10-01", "2026-10-31", adviser)
+    }
+    assert set(by_class) == {"9X", "10Y"}  # not another school's class
+    jobs = next(s for s in by_class["9X"]["statements"] if s["item"] == "jobs")
+    assert (jobs["start_answers"], jobs["start"], jobs["end_answers"], jobs["end"], jobs["change"]) == (
+        5,
+        2.4,
+        6,
+        4.0,
+        1.6,
+    )
+    next_step = next(s for s in by_class["9X"]["statements"] if s["item"] == "next_step")
+    assert (next_step["start"], next_step["end"], next_step["change"]) == (
+        1.0,
+        None,
+        None,
+    )  # no end answers yet
+    lone = next(s for s in by_class["10Y"]["statements"] if s["item"] == "jobs")
+    assert (lone["start_answers"], lone["start"]) == (
+        1,
+        None,
+    )  # one student's answer is never shown as an average
+
+
+def test_a_chat_deleted_when_it_held_the_newest_events_does_not_hide_the_next_chat(engine):
+    h = History(engine)
+    h.add("earlier", [Ask("what does a vet do", "ask_career_overview", career="vet")])
+    h.add("deleted", [Ask("what does a nurse do", "ask_career_overview", career="nurse")])
+    h.write()
+    sync_turns(engine)
+    assert retention.forget_chat(engine, "deleted") is True
+    h.add("next", [Ask("how much do pilots earn", "ask_pay", career="airline-pilot")])
+    h.write()  # on SQLite these would take the deleted events' ids, which the sync has read past
+    sync_turns(engine)
+    with engine.connect() as conn:
+        senders = conn.execute(sa.select(Turn.sender_id).order_by(Turn.id)).scalars().all()
+    assert senders == ["earlier", "next"]

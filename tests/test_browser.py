@@ -418,11 +418,15 @@ def test_an_adviser_sees_a_lessons_conversations_counted_reviewable_and_exportab
     assert axe_violations(page) == []
     page.get_by_role("link", name="Gatsby evidence").click()
     expect(page.get_by_role("cell", name="DASH-1", exact=True)).to_be_visible()  # the filter carried over
+    expect(page.get_by_role("rowheader", name="Year 10")).to_be_visible()  # the lesson's year group
+    expect(page.get_by_text("What the chats cannot show")).to_be_visible()
+    screenshot(page, "dashboard-gatsby")
+    assert axe_violations(page) == []
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download as CSV").click()
+        page.get_by_role("link", name="Download by class as CSV").click()
     assert "DASH-1" in Path(download.value.path()).read_text()
     page.get_by_role("link", name="Conversations").click()
-    page.get_by_role("link", name="Read").first.click()
+    page.get_by_role("link", name=re.compile("^Read the conversation")).first.click()
     expect(page.locator(".transcript")).to_contain_text("what does a vet do")
     page.get_by_label("Reviewed").check()
     page.get_by_label("Note").fill("Interested in animal careers: suggest the vet nurse insight day.")
@@ -475,7 +479,7 @@ def test_an_adviser_reads_the_list_and_a_transcript_as_the_student_saw_it(web, s
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("No conversations match.")).to_be_visible()
     page.go_back()
-    page.get_by_role("link", name="Read").first.click()
+    page.get_by_role("link", name=re.compile("^Read the conversation")).first.click()
     said = page.locator(".transcript li")
     card = said.filter(has=page.locator(".card-title", has_text="Software developer")).first
     expect(card.locator(".offered")).to_contain_text("Pay")  # the buttons the student was offered
@@ -485,6 +489,49 @@ def test_an_adviser_reads_the_list_and_a_transcript_as_the_student_saw_it(web, s
     expect(said.first.locator("time")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
     expect(page.get_by_text("Times are UK time.")).to_be_visible()
     screenshot(page, "dashboard-transcript")
+    assert axe_violations(page) == []
+
+
+def test_a_class_answers_the_readiness_check_and_its_teacher_sees_the_class_not_the_student(
+    web, servers, open_context
+):
+    lesson_link = f"{web}/lesson/demo?topic=tech&activity=0&year=9&class=CHECK-1&check=start"
+    for n in range(5):  # five students, one after another on their own computers
+        context = open_context.browser.new_context(viewport=DESKTOP, bypass_csp=True)
+        student = context.new_page()
+        student.goto(lesson_link)
+        check = student.get_by_role("region", name="Before you start: how ready do you feel?")
+        expect(check).to_be_visible()
+        if n == 0:
+            assert axe_violations(student) == []
+            screenshot(student, "widget-readiness-check")
+        student.get_by_role("group", name="1. I know about lots of different jobs").get_by_label(
+            "Partly"
+        ).check()
+        student.get_by_role("group", name="3. I feel confident").get_by_label(
+            "A little" if n % 2 else "Mostly"
+        ).check()
+        student.get_by_role("button", name="Send my answers").click()
+        expect(student.get_by_role("status").first).to_contain_text(
+            "added to your class's, without your name"
+        )
+        expect(check).to_be_hidden()
+        expect(bot_messages(student).last).to_be_visible()  # and the lesson's chat is there
+        student.reload()
+        expect(student.get_by_role("region", name="Before you start: how ready do you feel?")).to_be_hidden()
+        context.close()
+    engine = conversations_engine(servers.tracker_url)
+    accounts.create_user(engine, "teacher-check", DASHBOARD_PASSWORD, "teacher", ["demo"], ["CHECK-1"])
+    engine.dispose()
+    page = open_context.new_page()
+    _sign_in(page, web, "teacher-check")
+    page.get_by_role("link", name="Readiness").click()
+    jobs = page.get_by_role("row", name=re.compile("I know about lots of different jobs"))
+    expect(jobs).to_contain_text("3.0 (5 answers)")
+    expect(jobs).to_contain_text("0 answers: too few to show")
+    skills = page.get_by_role("row", name=re.compile("I know which skills"))
+    expect(skills).to_contain_text("0 answers: too few to show")
+    screenshot(page, "dashboard-readiness")
     assert axe_violations(page) == []
 
 

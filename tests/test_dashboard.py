@@ -134,6 +134,11 @@ def test_csv_exports_are_files_and_cannot_smuggle_spreadsheet_formulas(site):
     assert "'=HYPERLINK" in export.text and "\n=HYPERLINK" not in export.text
     gatsby = admin.get(f"{web}/dashboard/gatsby?{RANGE}&format=csv", timeout=10).text.splitlines()
     assert gatsby[0].startswith("school,class_code,students") and len(gatsby) == 3  # 9X and 10Y
+    by_year = admin.get(
+        f"{web}/dashboard/gatsby?{RANGE}&format=csv&table=years", timeout=10
+    ).text.splitlines()
+    assert by_year[0].startswith("year_group,students,b3 disability or additional needs,b3 money")
+    assert by_year[1:] == ["9,2,0,0,0,0,0,0,0", ",2,0,0,0,0,0,1,0"]  # year 9; and no year given, a T Level
     careers = admin.get(f"{web}/dashboard/asks?{RANGE}&format=csv&table=careers", timeout=10).text
     assert careers.splitlines()[0] == "career,students"
 
@@ -240,3 +245,14 @@ def test_only_safeguarding_leads_and_administrators_see_messages_that_signalled_
         assert said not in transcript.text and "not shown here" in transcript.text
         unsure = staff.get(f"{web}/dashboard/unanswered?{november}", timeout=10).text
         assert said not in unsure
+
+
+def test_the_gatsby_page_shows_benchmarks_3_and_7_and_says_what_the_chats_cannot_show(site):
+    web, _ = site
+    page = signed_in(site, "adviser1").get(f"{web}/dashboard/gatsby?{RANGE}", timeout=10).text
+    # Student d asked "what is a t level" at Riverside, which adviser1 cannot see; the rest are demo's.
+    assert "Benchmark 7, encounters with further and higher education:</strong> 0 students asked" in page
+    admin = signed_in(site, "admin1").get(f"{web}/dashboard/gatsby?{RANGE}", timeout=10).text
+    assert "Benchmark 7, encounters with further and higher education:</strong> 1 student asked" in admin
+    assert "What the chats cannot show" in page and "Benchmarks 1 (a stable careers programme)" in page
+    assert "Year 9" in page and "2026/27 autumn" in page

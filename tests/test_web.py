@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from careers_catalog import Catalog
 from careers_catalog.careers.plan import build_plan, plan_from_link, plan_path
@@ -44,10 +45,21 @@ def rasa() -> Iterator[FakeApis]:
 
 
 @pytest.fixture(scope="module")
-def web(rasa: FakeApis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("web")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("web")
+
+
+@pytest.fixture(scope="module")
+def conversations(folder: Path) -> str:
+    """The web app's conversations database, where the dashboard's tables live."""
+    return f"sqlite:///{folder / 'conversations.db'}"
+
+
+@pytest.fixture(scope="module")
+def web(rasa: FakeApis, folder: Path, conversations: str) -> Iterator[str]:
     (folder / "schools.yml").write_text(SCHOOLS)
-    with running_web_app(folder, rasa.url, {"SCHOOLS_FILE": str(folder / "schools.yml")}) as url:
+    env = {"SCHOOLS_FILE": str(folder / "schools.yml"), "TRACKER_DATABASE_URL": conversations}
+    with running_web_app(folder, rasa.url, env) as url:
         yield url
 
 
@@ -334,3 +346,61 @@ def test_a_guessed_username_waits_a_short_pause_and_a_guessing_address_is_held_o
     assert throttle.wait("somebody-else", "10.0.0.1") > 60
     assert throttle.wait("somebody-else", "10.0.0.2") is None
     assert "wait" in login_wait_message(45) and "minutes" in login_wait_message(600)
+
+
+# --- the careers-readiness check ----------------------------------------------------------------------------
+def _answers(web: str, body: object) -> requests.Response:
+    return requests.post(f"{web}/api/chat/demo/readiness", json=body, timeout=30)
+
+
+def test_a_lesson_with_a_readiness_check_gets_its_statements_from_the_config(web):
+    config = requests.get(f"{web}/api/chat/demo/config?topic=tech&check=start", timeout=10).json()
+    check = config["readiness"]
+    assert check["moment"] == "start" and len(check["statements"]) == 5 and len(check["scale"]) == 5
+    assert "readiness" not in requests.get(f"{web}/api/chat/demo/config?check=later", timeout=10).json()
+    lesson = requests.get(f"{web}/lesson/demo?topic=tech&class=9X&check=end", timeout=10).text
+    assert 'data-check="end"' in lesson
+
+
+def test_readiness_answers_are_kept_only_as_counts_for_the_class(web, conversations):
+    lesson = {"class_code": "9x", "topic": "tech", "year_group": 9}
+    for rating in (2, 3):
+        reply = _answers(web, {"lesson": lesson, "moment": "start", "ratings": {"jobs": rating, "skills": 4}})
+        assert reply.status_code == 200 and reply.json()["counted"] is True
+    preview = _answers(
+        web, {"lesson": {**lesson, "preview": True}, "moment": "start", "ratings": {"jobs": 5}}
+    )
+    assert preview.status_code == 200 and preview.json()["counted"] is False
+    engine = sa.create_engine(conversations, future=True)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "select class_code, moment, item, rating, answers from analytics_readiness"
+                " order by item, rating"
+            )
+        ).all()
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("analytics_readiness")}
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("9X", "start", "jobs", 2, 1),
+        ("9X", "start", "jobs", 3, 1),
+        ("9X", "start", "skills", 4, 2),
+    ]
+    assert not columns & {"sender_id", "at", "text"}  # nothing that could tell one student's answers apart
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ({"lesson": {"topic": "tech"}, "moment": "start", "ratings": {"jobs": 3}}, "class code"),
+        ({"lesson": {"class_code": "9X"}, "moment": "middle", "ratings": {"jobs": 3}}, "start or at the end"),
+        ({"lesson": {"class_code": "9X"}, "moment": "end", "ratings": {"jobs": 9}}, "from 1 to 5"),
+        ({"lesson": {"class_code": "9X"}, "moment": "end", "ratings": {"<b>x</b>": 1}}, "no such statement"),
+        ({"lesson": {"class_code": "9X"}, "moment": "end", "ratings": {}}, "ratings"),
+        (["not", "an", "object"], "start or at the end"),
+    ],
+)
+def test_bad_readiness_answers_get_a_clear_answer_and_nothing_is_counted(web, body, says):
+    reply = _answers(web, body)
+    assert reply.status_code == 400 and says in reply.json()["error"]
+    assert "<b>" not in reply.text

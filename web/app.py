@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import settings
+from analytics import readiness
 from analytics.sync import conversations_engine
 from careers_catalog import Catalog
 from careers_catalog.careers.plan import plan_from_link
@@ -91,6 +92,7 @@ async def lesson(request: Request) -> Response:
         "class": query.get("class", ""),
         "year": query.get("year", ""),
         "preview": "true" if query.get("preview") == "1" else "",
+        "check": query.get("check") if query.get("check") in readiness.MOMENTS else "",
     }
     return page("lesson.html", frame_ancestors=ancestors, school=school, options=options)
 
@@ -131,6 +133,8 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
         Route("/api/chat/{school}/config", chat.preflight, methods=["OPTIONS"]),
         Route("/api/chat/{school}/forget", chat.forget, methods=["POST"]),
         Route("/api/chat/{school}/forget", chat.preflight, methods=["OPTIONS"]),
+        Route("/api/chat/{school}/readiness", chat.readiness_answers, methods=["POST"]),
+        Route("/api/chat/{school}/readiness", chat.preflight, methods=["OPTIONS"]),
         *dashboard.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

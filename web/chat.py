@@ -1,6 +1,7 @@
 """The chat API the widget talks to: ``/api/chat/{school}`` (messages), ``/api/chat/{school}/config``
-(how the chat looks and what a lesson opens on) and ``/api/chat/{school}/forget`` (the student's "Delete
-my chat").
+(how the chat looks, what a lesson opens on, and the careers-readiness check when the lesson asks for
+one), ``/api/chat/{school}/forget`` (the student's "Delete my chat") and ``/api/chat/{school}/readiness``
+(a readiness check's answers, kept only as counts).
 
 It answers a school's chat only from that school's allowed origins (CORS), checks and cleans what the
 browser sends, adds the school and lesson as metadata (never anything about the student), passes the
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from analytics import readiness
 from analytics.retention import forget_chat
 from contract import CARD_FIELDS, MAX_MESSAGE_CHARS, Intent, Lesson, payload
 from settings.schools import CLASS_CODE, School, origin_of
@@ -49,6 +51,7 @@ KEPT = (
     "school's safeguarding lead keeps a copy so that they can check you're OK: that part can't be deleted. "
     "Everything you write from now on starts a new chat."
 )
+READINESS_THANKS = "Thank you. Your answers are added to your class's, without your name."
 NO_ANSWER = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment."
 
 
@@ -144,6 +147,13 @@ async def config(
     topic = settings.topics.get(request.query_params.get("topic", ""))
     if topic is not None:
         body["topic"] = {"key": topic.key, "label": topic.label, "opening": opening_for(topic, school.area)}
+    moment = request.query_params.get("check")
+    if moment in readiness.MOMENTS:
+        body["readiness"] = {
+            "moment": moment,
+            "statements": [{"key": key, "text": text} for key, text in readiness.ITEMS],
+            "scale": readiness.SCALE,
+        }
     return JSONResponse(body, headers=headers)
 
 
@@ -197,6 +207,46 @@ async def forget(
     except sa.exc.SQLAlchemyError:
         return _error("The chat could not be deleted just now. Please try again in a moment.", 503, headers)
     return JSONResponse({"deleted": deleted, "message": FORGOTTEN if deleted else KEPT}, headers=headers)
+
+
+@for_school
+async def readiness_answers(
+    request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
+) -> Response:
+    """One student's readiness-check answers, added to their class's counts; a teacher's preview and a
+    chat with no class code are thanked and not counted."""
+    address = request.client.host if request.client else "unknown"
+    wait = settings.per_address.hit(address)
+    if wait is not None:
+        return _too_fast(wait, headers)
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):
+        return _error("Send JSON: {lesson, moment, ratings}.", 400, headers)
+    if not isinstance(body, dict) or body.get("moment") not in readiness.MOMENTS:
+        return _error("Say whether this is the check at the start or at the end (moment).", 400, headers)
+    problem = readiness.ratings_problem(body.get("ratings"))
+    if problem:
+        return _error(problem, 400, headers)
+    lesson = lesson_metadata(body.get("lesson"), settings.topics)
+    if Lesson.CLASS_CODE not in lesson:
+        return _error("The readiness check is for a class: the lesson needs a class code.", 400, headers)
+    counted = not lesson.get(Lesson.PREVIEW)
+    if counted:
+        try:
+            await anyio.to_thread.run_sync(
+                readiness.record,
+                request.app.state.conversations,
+                school.id,
+                lesson,
+                body["moment"],
+                body["ratings"],
+            )
+        except sa.exc.SQLAlchemyError:
+            return _error(
+                "Your answers could not be saved just now. Please try again in a moment.", 503, headers
+            )
+    return JSONResponse({"counted": counted, "message": READINESS_THANKS}, headers=headers)
 
 
 @for_school

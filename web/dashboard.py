@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from analytics import accounts, queries
+from analytics import accounts, queries, readiness
 from analytics.accounts import Account, AccountError
 from analytics.sync import TOPIC_OF_INTENT
 from careers_catalog.data_rules import CatalogDataError
@@ -311,12 +311,53 @@ async def safeguarding(request: Request, account: Account, csrf: str) -> Respons
 
 @signed_in()
 async def gatsby(request: Request, account: Account, csrf: str) -> Response:
+    """Gatsby Benchmarks evidence: 2, 4 and 5 per class; 3 and 7 by year group; each by term."""
     f = _filters(request, account)
     rows = await anyio.to_thread.run_sync(queries.gatsby, _engine(request), f, account.scope)
+    evidence = await anyio.to_thread.run_sync(
+        queries.gatsby_needs_and_learning, _engine(request), f, account.scope
+    )
     if request.query_params.get("format") == "csv":
+        table = request.query_params.get("table")
+        if table == "terms":
+            header = ["term", "year_group", "students", "b2", "b3", "b4", "b5", "b7"]
+            return _csv("gatsby-by-term", header, [[t[k] for k in header] for t in evidence["terms"]])
+        if table == "years":
+            header = ["year_group", "students", *(f"b3 {v}" for v in evidence["needs"])]
+            header += [f"b7 {v}" for v in evidence["learning"]]
+            data = [
+                [y["year_group"], y["students"], *y["needs"].values(), *y["learning"].values()]
+                for y in evidence["years"]
+            ]
+            return _csv("gatsby-by-year-group", header, data)
         header = list(rows[0]) if rows else ["school", "class_code", "students"]
         return _csv("gatsby-benchmarks", header, [list(r.values()) for r in rows])
-    return page("dashboard/gatsby.html", **_context(request, account, csrf, f, rows=rows))
+    totals = {
+        key: sum(t[key] for t in evidence["terms"]) for key in ("students", "b2", "b3", "b4", "b5", "b7")
+    }
+    context = _context(request, account, csrf, f, rows=rows, evidence=evidence, totals=totals)
+    return page("dashboard/gatsby.html", **context)
+
+
+@signed_in()
+async def readiness_change(request: Request, account: Account, csrf: str) -> Response:
+    """The careers-readiness check: each class's average ratings at the start and at the end."""
+    f = _filters(request, account)
+    classes = await anyio.to_thread.run_sync(
+        lambda: readiness.change_by_class(
+            _engine(request), f.date_from, f.date_to, account.scope, f.school, f.class_code
+        )
+    )
+    if request.query_params.get("format") == "csv":
+        header = ["school", "class_code", "item", "start_answers", "start", "end_answers", "end", "change"]
+        rows = [
+            [c["school"], c["class_code"], *(s[k] for k in header[2:])]
+            for c in classes
+            for s in c["statements"]
+        ]
+        return _csv("readiness", header, rows)
+    more = {"classes": classes, "scale": readiness.SCALE, "min_answers": readiness.MIN_ANSWERS}
+    return page("dashboard/readiness.html", **_context(request, account, csrf, f, **more))
 
 
 @signed_in("admin", "adviser")
@@ -394,6 +435,7 @@ ROUTES = [
     Route("/dashboard/conversations/{conversation_id:int}", conversation_detail, methods=["GET", "POST"]),
     Route("/dashboard/gatsby", gatsby),
     Route("/dashboard/safeguarding", safeguarding),
+    Route("/dashboard/readiness", readiness_change),
     Route("/dashboard/lesson-activity", sign_activity),
     Route("/dashboard/opportunities", opportunities, methods=["GET", "POST"]),
     Route("/dashboard/users", users, methods=["GET", "POST"]),

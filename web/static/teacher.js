@@ -36,6 +36,7 @@
       activity: own || (chosen ? chosen.textContent : ""),
       number: chosen ? chosen.value : "",
       year: $("year").value,
+      check: $("check").value,
       class: valid ? code.toUpperCase() : "",
     };
   }
@@ -73,6 +74,7 @@
       signTimer = setTimeout(() => sign(lesson()), 400);
     }
     const fields = { topic: l.topic, activity: l.number, year: l.year, class: l.class };
+    if (l.check) fields.check = l.check;
     if (l.own) Object.assign(fields, signed.key === key ? { activity: l.own, sig: signed.sig } : { activity: "" });
     const query = new URLSearchParams(fields);
     const path = `/lesson/${encodeURIComponent(l.school)}?${query}`;
@@ -81,7 +83,8 @@
     $("open-link").href = path;
     $("script-snippet").value =
       `<script src="${data.base}/static/widget.js" data-school="${attr(l.school)}" data-topic="${attr(l.topic)}" ` +
-      `data-activity="${attr(l.activity)}" data-year="${attr(l.year)}" data-class="${attr(l.class)}" data-open="true" defer></script>`;
+      `data-activity="${attr(l.activity)}" data-year="${attr(l.year)}" data-class="${attr(l.class)}" ` +
+      `${l.check ? `data-check="${attr(l.check)}" ` : ""}data-open="true" defer></script>`;
     $("iframe-snippet").value =
       `<iframe src="${attr(link)}" title="Careers helper" style="width:100%;max-width:480px;height:640px;border:0"></iframe>`;
     clearTimeout(previewTimer);

@@ -1,7 +1,8 @@
 // The careers chat widget. A school adds it to any page with one script tag:
 //   <script src="https://careers.example.org/static/widget.js" data-school="demo" defer></script>
 // Options (data attributes): school (required), colour (#rrggbb), greeting, position (right|left),
-// open (true|false), and for a lesson: topic, activity, class (class code), year (year group).
+// open (true|false), and for a lesson: topic, activity, class (class code), year (year group), and check
+// (start|end): the careers-readiness check to ask before the chat, when there is a class code.
 // mode="inline" with target="element-id" fills that element instead of showing a launcher.
 //
 // Everything the assistant sends is shown as text (textContent), never as HTML. The conversation is
@@ -145,6 +146,7 @@
     type: "button", class: "header-button close", "aria-label": "Close the careers chat", onclick: () => setOpen(false),
   }, el("span", { "aria-hidden": "true", text: "×" }));
   const banner = el("div", { class: "lesson", hidden: "" });
+  const check = el("section", { class: "check", hidden: "", "aria-labelledby": "cc-check-title" });
   const log = el("div", {
     id: ids.log, class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
   });
@@ -175,7 +177,7 @@
   }));
   const panel = el("div", {
     id: ids.panel, class: "panel", role: INLINE ? "region" : "dialog", "aria-labelledby": ids.title,
-  }, el("div", { class: "header" }, title, restart, close), banner, log,
+  }, el("div", { class: "header" }, title, restart, close), banner, check, log,
   el("div", { class: "footer" }, status, retryButton, form, confirmBox, tools, privacy));
 
   root.append(el("link", { rel: "stylesheet", href: `${BASE}/static/widget.css` }));
@@ -297,7 +299,10 @@
   }
 
   async function fetchConfig() {
-    const query = LESSON.topic ? `?topic=${encodeURIComponent(LESSON.topic)}` : "";
+    const params = new URLSearchParams();
+    if (LESSON.topic) params.set("topic", LESSON.topic);
+    if (opt.check && LESSON.class_code) params.set("check", opt.check);
+    const query = params.toString() ? `?${params}` : "";
     try {
       const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/config${query}`);
       const body = await reply.json();
@@ -317,6 +322,7 @@
   }
 
   function applyConfig(c) {
+    showCheck(c);
     const colour = /^#[0-9a-fA-F]{6}$/.test(opt.colour || "") ? opt.colour : c.colour;
     frame.style.setProperty("--brand", colour);
     frame.style.setProperty("--on-brand", readableOn(colour));
@@ -333,6 +339,68 @@
         activity ? el("p", { class: "lesson-activity", text: `Your task: ${activity}` }) : null);
       banner.hidden = false;
     }
+  }
+
+  // --- the careers-readiness check a lesson may ask for, once per computer per half day --------------------
+  const CHECK_KEY = ["careers-chat", "check", SCHOOL, LESSON.class_code, LESSON.topic, opt.check || ""].join(":");
+  function checkDone() {
+    try { return Date.now() - Number(localStorage.getItem(CHECK_KEY) || 0) < KEEP_HOURS * 3600 * 1000; } catch (e) { return false; }
+  }
+  function markCheckDone() {
+    try { localStorage.setItem(CHECK_KEY, String(Date.now())); } catch (e) { /* asked again next time */ }
+  }
+
+  function showCheck(c) {
+    const r = c.readiness;
+    if (!r || !LESSON.class_code || checkDone()) return;
+    const intro = r.moment === "end" ? "Before you go: how ready do you feel now?" : "Before you start: how ready do you feel?";
+    const groups = r.statements.map((s, i) => {
+      const name = `cc-check-${s.key}`;
+      const options = r.scale.map((label, n) => el("label", { class: "rating" },
+        el("input", { type: "radio", name, value: String(n + 1) }), el("span", { text: label })));
+      return el("fieldset", { class: "statement" }, el("legend", { text: `${i + 1}. ${s.text}` }), ...options);
+    });
+    const problem = el("p", { class: "check-status", role: "status" });
+    const sendAnswers = el("button", { type: "submit", class: "send", text: "Send my answers" });
+    const skip = el("button", { type: "button", class: "tool", text: "Skip", onclick: () => closeCheck("") });
+    const form = el("form", { class: "check-form" }, ...groups, problem, el("div", { class: "tools" }, sendAnswers, skip));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ratings = {};
+      for (const s of r.statements) {
+        const chosen = form.querySelector(`input[name="cc-check-${s.key}"]:checked`);
+        if (chosen) ratings[s.key] = Number(chosen.value);
+      }
+      if (!Object.keys(ratings).length) { problem.textContent = "Pick an answer for at least one statement, or skip."; return; }
+      sendAnswers.disabled = true;
+      try {
+        const reply = await fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/readiness`, {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ lesson: LESSON, moment: r.moment, ratings }),
+        });
+        const body = await reply.json();
+        if (!reply.ok) throw new Error(body.error || "Your answers could not be sent.");
+        closeCheck(body.message);
+      } catch (error) {
+        problem.textContent = error.message || "Can't reach the careers helper: try again, or skip.";
+        sendAnswers.disabled = false;
+      }
+    });
+    check.replaceChildren(
+      el("h3", { id: "cc-check-title", class: "check-title", text: intro }),
+      el("p", { class: "hint", text: "Your answers are added to your class's, without your name. Choose the answer nearest to how you feel." }),
+      form);
+    check.hidden = false;
+    log.hidden = true;
+  }
+
+  function closeCheck(message) {
+    markCheckDone();
+    check.hidden = true;
+    check.replaceChildren();
+    log.hidden = false;
+    setStatus(message || "", false);
+    input.focus();
   }
 
   // White or near-black text, whichever reads better on the colour (WCAG contrast).
