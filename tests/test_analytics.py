@@ -13,8 +13,8 @@ import yaml
 from analytics import accounts, evidence, queries, readiness, retention
 from analytics.__main__ import main as analytics_command
 from analytics.accounts import AccountError, Scope
-from analytics.models import Conversation, Fact, Review, Turn
-from analytics.sync import conversations_engine, sync_turns
+from analytics.models import Conversation, Fact, Review, SyncState, Turn
+from analytics.sync import VERSION_ROW, conversations_engine, sync_turns
 from tests.conversations import DAY, Ask, History
 
 ADMIN = Scope(None, None)
@@ -372,6 +372,21 @@ def test_derived_tables_from_an_older_version_are_rebuilt_from_the_events(engine
     sync_turns(engine)
     with engine.connect() as conn:
         assert conn.execute(sa.select(Turn.text, Turn.risk)).all() == [("what does a vet do", None)]
+
+
+def test_tables_derived_before_a_new_kind_of_fact_are_derived_again_with_it(engine):
+    h = History(engine)
+    h.add("student-a", [Ask("can i afford uni", "education", "utter_education")])
+    h.write()
+    sync_turns(engine)
+    with engine.begin() as conn:  # as the version before Gatsby 3 and 7 derived them
+        conn.execute(sa.delete(Fact).where(Fact.kind.in_(("need", "learning"))))
+        conn.execute(sa.update(SyncState).where(SyncState.name == VERSION_ROW).values(last_event_id=1))
+    engine = conversations_engine(str(engine.url.render_as_string(hide_password=False)))
+    sync_turns(engine)
+    with engine.connect() as conn:
+        facts = set(conn.execute(sa.select(Fact.kind, Fact.value).where(Fact.kind.in_(("need", "learning")))))
+    assert facts == {("need", "money"), ("learning", "university")}
 
 
 def test_gatsby_3_and_7_count_students_by_year_group_and_term_never_the_words(engine):
