@@ -268,6 +268,23 @@ def test_keyboard_alone_opens_the_chat_asks_picks_a_reply_and_closes_it(web, con
     page.keyboard.press("Enter")
     expect(page.locator(".message.user").last).to_contain_text(label)
     expect(bot_messages(page)).to_have_count(3, timeout=ANSWER_TIMEOUT_MS)
+    # The student's own tools answer the keyboard too: Tab on from the message box to Larger text.
+    page.get_by_label("Your message").focus()
+    larger = page.get_by_role("button", name="Larger text")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if larger.evaluate("el => el.getRootNode().activeElement === el"):
+            break
+    else:
+        pytest.fail("Larger text cannot be reached with Tab from the message box")
+    page.keyboard.press("Space")
+    expect(larger).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Tab")  # to Delete my chat; Enter asks to confirm, and Cancel keeps the chat
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Delete my chat")).to_be_focused()
+    expect(bot_messages(page)).to_have_count(3)  # nothing was deleted
     page.keyboard.press("Escape")
     expect(launcher).to_have_attribute("aria-expanded", "false")
     assert launcher.evaluate("el => el.getRootNode().activeElement === el"), "focus returns to the launcher"
