@@ -631,7 +631,10 @@ def test_start_again_in_one_tab_is_not_undone_by_a_late_answer_in_another(fake_w
     expect(second.get_by_text("my old question")).to_have_count(0)
 
 
-def test_larger_text_is_kept_across_visits_and_read_aloud_speaks_the_answer(fake_web, fake_rasa, context):
+def test_larger_text_is_kept_across_visits_and_read_aloud_speaks_the_answer(
+    fake_web, fake_rasa, open_context
+):
+    context = open_context
     # The browser's speech synthesis makes no sound here: what it is asked to say is recorded instead.
     context.add_init_script(
         "window.spoken = []; speechSynthesis.speak = (u) => { window.spoken.push([u.text, u.lang]); };"
@@ -658,6 +661,9 @@ def test_larger_text_is_kept_across_visits_and_read_aloud_speaks_the_answer(fake
     expect(page.get_by_role("button", name="Larger text")).to_have_attribute("aria-pressed", "true")
     assert text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= normal * 1.2
     screenshot(page, "widget-larger-text")
+    page.get_by_role("button", name="Delete my chat").click()  # the confirmation, open, in larger text
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Cancel").click()
     page.get_by_role("button", name="Start again").click()  # a new chat, the same setting
     later = context.new_page()
     later.goto(f"{fake_web}/demo")
