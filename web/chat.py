@@ -44,7 +44,7 @@ STARTERS = [
     {"title": "Take the interests quiz", "payload": payload(Intent.START_QUIZ)},
     {"title": "Work experience near me", "payload": payload(Intent.FIND_OPPORTUNITIES)},
 ]
-# When Rasa answers with nothing at all (an action failed: the action server or a database is down).
+# What the student reads after "Delete my chat": deleted, or kept for the safeguarding lead.
 FORGOTTEN = "Your chat has been deleted: from this browser and from the careers helper's records."
 KEPT = (
     "I've cleared this chat from your screen. Because something you wrote made me worried about you, your "
@@ -52,6 +52,7 @@ KEPT = (
     "Everything you write from now on starts a new chat."
 )
 READINESS_THANKS = "Thank you. Your answers are added to your class's, without your name."
+# When Rasa answers with nothing at all (an action failed: the action server or a database is down).
 NO_ANSWER = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment."
 
 
