@@ -254,5 +254,6 @@ def test_the_gatsby_page_shows_benchmarks_3_and_7_and_says_what_the_chats_cannot
     assert "Benchmark 7, encounters with further and higher education:</strong> 0 students asked" in page
     admin = signed_in(site, "admin1").get(f"{web}/dashboard/gatsby?{RANGE}", timeout=10).text
     assert "Benchmark 7, encounters with further and higher education:</strong> 1 student asked" in admin
+    assert "labour market information:</strong> 2 of 4 students asked" in admin  # a, c of a, b, c, d
     assert "What the chats cannot show" in page and "Benchmarks 1 (a stable careers programme)" in page
     assert "Year 9" in page and "2026/27 autumn" in page

@@ -332,10 +332,7 @@ async def gatsby(request: Request, account: Account, csrf: str) -> Response:
             return _csv("gatsby-by-year-group", header, data)
         header = list(rows[0]) if rows else ["school", "class_code", "students"]
         return _csv("gatsby-benchmarks", header, [list(r.values()) for r in rows])
-    totals = {
-        key: sum(t[key] for t in evidence["terms"]) for key in ("students", "b2", "b3", "b4", "b5", "b7")
-    }
-    context = _context(request, account, csrf, f, rows=rows, evidence=evidence, totals=totals)
+    context = _context(request, account, csrf, f, rows=rows, evidence=evidence, totals=evidence["totals"])
     return page("dashboard/gatsby.html", **context)
 
 
