@@ -382,7 +382,8 @@
         if (!reply.ok) throw new Error(body.error || "Your answers could not be sent.");
         closeCheck(body.message);
       } catch (error) {
-        problem.textContent = error.message || "Can't reach the careers helper: try again, or skip.";
+        problem.textContent = error instanceof TypeError || !error.message
+          ? "Can't reach the careers helper: try again, or skip." : error.message;
         sendAnswers.disabled = false;
       }
     });
