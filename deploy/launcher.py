@@ -43,10 +43,25 @@ QUIET = {
 }
 
 
-def free_port() -> int:
+def free_port(run: int = 1) -> int:
+    """A port on 127.0.0.1 that nothing listens on, with the ``run - 1`` ports after it free too: what
+    ``python -m deploy run --cluster`` needs for its servers at RASA_PORT + 1, + 2 and so on."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if all(_bindable(port + n) for n in range(1, run)):
+            return port
+    raise RuntimeError(f"no run of {run} free ports found on 127.0.0.1")
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:

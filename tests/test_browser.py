@@ -246,16 +246,21 @@ def test_delete_my_chat_clears_the_browser_and_the_records_and_the_chat_goes_on_
     expect(page.get_by_text("Pay for a plumber")).to_have_count(0)
 
 
+def tab_to(page, target, presses: int, what: str) -> None:
+    """Press Tab until ``target`` has focus (inside the widget's shadow root too), at most ``presses``
+    times; fails the test if it never does."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el.getRootNode().activeElement === el"):
+            return
+    pytest.fail(f"{what} cannot be reached with Tab")
+
+
 def test_keyboard_alone_opens_the_chat_asks_picks_a_reply_and_closes_it(web, context):
     page = context.new_page()
     page.goto(f"{web}/demo")
     launcher = page.get_by_role("button", name="Careers chat", exact=True)
-    for _ in range(30):  # Tab through the page until the launcher has focus
-        page.keyboard.press("Tab")
-        if launcher.evaluate("el => el.getRootNode().activeElement === el"):
-            break
-    else:
-        pytest.fail("the chat launcher cannot be reached with Tab")
+    tab_to(page, launcher, 30, "the chat launcher")  # Tab through the page until the launcher has focus
     page.keyboard.press("Enter")
     expect(launcher).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_label("Your message")).to_be_focused()
@@ -271,12 +276,7 @@ def test_keyboard_alone_opens_the_chat_asks_picks_a_reply_and_closes_it(web, con
     # The student's own tools answer the keyboard too: Tab on from the message box to Larger text.
     page.get_by_label("Your message").focus()
     larger = page.get_by_role("button", name="Larger text")
-    for _ in range(4):
-        page.keyboard.press("Tab")
-        if larger.evaluate("el => el.getRootNode().activeElement === el"):
-            break
-    else:
-        pytest.fail("Larger text cannot be reached with Tab from the message box")
+    tab_to(page, larger, 4, "Larger text, from the message box,")
     page.keyboard.press("Space")
     expect(larger).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Tab")  # to Delete my chat; Enter asks to confirm, and Cancel keeps the chat

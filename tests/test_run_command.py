@@ -6,6 +6,7 @@ and Ctrl-C stops everything."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -46,7 +47,8 @@ def _start(env: dict[str, str], log_path: Path) -> subprocess.Popen:
     deadline = time.monotonic() + 300
     while "Ready." not in log_path.read_text():
         if proc.poll() is not None or time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may have ended by itself
+                os.killpg(proc.pid, signal.SIGKILL)
             pytest.fail(log_path.read_text()[-3000:])
         time.sleep(1)
     return proc
@@ -122,7 +124,8 @@ def test_run_cluster_serves_through_nginx_and_starts_a_dead_rasa_server_again(tm
         missing(f"nginx is not installed ({NGINX}): run scripts/system_packages.sh nginx")
     postgres = postgres_server_or_skip()
     postgres.start()
-    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    # nginx on each base port, the two servers of each kind on the two ports after it.
+    rasa_port, action_port, web_port = free_port(3), free_port(3), free_port()
     env = {
         "RASA_PROCESSES": "2",
         "RASA_PORT": str(rasa_port),
