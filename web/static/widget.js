@@ -560,7 +560,8 @@
     }
   }
 
-  function startAgain() {
+  // A new chat id with nothing in it, in this tab and the others; the caller greets it.
+  function newChat() {
     clearTimeout(retryTimer);
     pending = null;
     attempts = 0;
@@ -570,6 +571,10 @@
     store.clear();
     save();
     renderAll();
+  }
+
+  function startAgain() {
+    newChat();
     setStatus("Started a new chat.", false);
     begin();
     input.focus();
@@ -614,15 +619,7 @@
     confirmYes.disabled = false;
     closeConfirm(false);
     stopReading();
-    clearTimeout(retryTimer);
-    pending = null;
-    attempts = 0;
-    busy = false;
-    sendButton.disabled = false;
-    state = { ...fresh(), open: true };
-    store.clear();
-    save();
-    renderAll();
+    newChat();
     await begin();
     setStatus(body.message, false);
     input.focus();
