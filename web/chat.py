@@ -105,8 +105,9 @@ SchoolHandler = Callable[[Request, ChatSettings, School, dict[str, str]], Awaita
 
 
 def for_school(handler: SchoolHandler) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap an endpoint of ``/api/chat/{school}`` so that it runs only for a school that is set up and
-    an origin that school allows, and gets the school and the CORS headers for its answer."""
+    """Wrap an endpoint of ``/api/chat/{school}`` so that it runs only for a school that is set up, an
+    origin that school allows and, for a POST, an address within its rate limit; and gets the school and
+    the CORS headers for its answer."""
 
     async def endpoint(request: Request) -> Response:
         settings: ChatSettings = request.app.state.chat
@@ -120,6 +121,10 @@ def for_school(handler: SchoolHandler) -> Callable[[Request], Awaitable[Response
         headers = _cors_headers(request, school, settings)
         if headers is None:
             return _error(f"This website is not set up to use {school.name}'s careers chat.", 403, readable)
+        if request.method == "POST":  # each address's posts, before the body is read: a flood costs nothing
+            wait = settings.per_address.hit(request.client.host if request.client else "unknown")
+            if wait is not None:
+                return _too_fast(wait, headers)
         return await handler(request, settings, school, headers)
 
     return endpoint
@@ -196,10 +201,6 @@ async def forget(
 ) -> Response:
     """Delete the chat whose id the browser holds, everywhere it is stored, unless a message in it
     signalled a risk (analytics/retention.py). The browser forgets its copy either way."""
-    address = request.client.host if request.client else "unknown"
-    wait = settings.per_address.hit(address)
-    if wait is not None:
-        return _too_fast(wait, headers)
     body = await _body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
@@ -216,10 +217,6 @@ async def readiness_answers(
 ) -> Response:
     """One student's readiness-check answers, added to their class's counts; a teacher's preview and a
     chat with no class code are thanked and not counted."""
-    address = request.client.host if request.client else "unknown"
-    wait = settings.per_address.hit(address)
-    if wait is not None:
-        return _too_fast(wait, headers)
     try:
         body = json.loads(await request.body())
     except (ValueError, RecursionError):
@@ -253,10 +250,6 @@ async def readiness_answers(
 @for_school
 async def send(request: Request, settings: ChatSettings, school: School, headers: dict[str, str]) -> Response:
     """One student message in, the assistant's replies out."""
-    address = request.client.host if request.client else "unknown"
-    wait = settings.per_address.hit(address)  # before the body is read: a flood costs nothing to refuse
-    if wait is not None:
-        return _too_fast(wait, headers)
     body = await _body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
