@@ -20,7 +20,8 @@ EVIDENCE_FILE = Path(__file__).parent / "data" / "evidence.yml"
 NEED = "need"  # a fact's kind: a Benchmark 3 question
 LEARNING = "learning"  # a fact's kind: a Benchmark 7 question
 _GROUPS = {"needs": NEED, "further and higher education": LEARNING}
-TERMS = ((1, "spring"), (5, "summer"), (9, "autumn"))  # the month each term starts
+TERMS = ((1, "spring"), (5, "summer"), (9, "autumn"))  # the month each term starts, in a calendar year
+SCHOOL_YEAR_STARTS = 9  # September: a school year is named by the year it starts in
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,6 @@ def kinds_of(group: str) -> list[str]:
 def term_of(day: str) -> str:
     """The school term a day (YYYY-MM-DD) falls in, such as "2026/27 autumn"."""
     date = dt.date.fromisoformat(day)
-    start_year = date.year if date.month >= 9 else date.year - 1
+    start_year = date.year if date.month >= SCHOOL_YEAR_STARTS else date.year - 1
     name = [name for month, name in TERMS if month <= date.month][-1]
     return f"{start_year}/{(start_year + 1) % 100:02d} {name}"

@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
 
+from analytics import readiness
 from analytics.accounts import Scope
-from analytics.evidence import LEARNING, NEED, kinds_of
-from analytics.models import Conversation, Fact, Review, Turn
+from analytics.evidence import LEARNING, NEED, SCHOOL_YEAR_STARTS, TERMS, kinds_of
+from analytics.models import Conversation, Fact, ReadinessCount, Review, Turn
 from analytics.sync import EVENTS, TOPIC_OF_INTENT
 from contract import RISK_INTENT, Intent
 
@@ -484,95 +485,69 @@ def gatsby(engine: Engine, f: Filters, scope: Scope) -> list[dict[str, Any]]:
 
 
 def _school_term(day: sa.ColumnElement) -> tuple[sa.ColumnElement, sa.ColumnElement]:
-    """The school year's first year and the term of a YYYY-MM-DD column, in SQL (as ``evidence.term_of``)."""
+    """The school year's first year and the term of a YYYY-MM-DD column, in SQL, by ``evidence.TERMS`` as
+    ``evidence.term_of`` reads them."""
     month, year = sa.func.substr(day, 6, 2), sa.cast(sa.func.substr(day, 1, 4), sa.Integer)
-    start = sa.case((month >= "09", year), else_=year - 1)
-    term = sa.case((month >= "09", "autumn"), (month >= "05", "summer"), else_="spring")
+    start = sa.case((month >= f"{SCHOOL_YEAR_STARTS:02d}", year), else_=year - 1)
+    term = sa.case(*((month >= f"{m:02d}", name) for m, name in reversed(TERMS[1:])), else_=TERMS[0][1])
     return start, term
 
 
 def gatsby_needs_and_learning(engine: Engine, f: Filters, scope: Scope) -> dict[str, Any]:
     """What the chats show for Gatsby Benchmarks 3 and 7 (analytics/evidence.py), beside 2, 4 and 5: by
     year group, students who asked about each kind of need and each kind of further and higher
-    education; and by term and year group, the students behind each benchmark. Students are counted, never
-    named; lesson previews are left out."""
+    education; by term and year group, the students behind each benchmark; and the same over the whole
+    period, each student once. Students are counted, never named; lesson previews are left out."""
     c = Conversation
     where = _where(f, scope)
     start, term = _school_term(c.day)
+    by_term = (start.label("start"), term.label("term"), c.year_group)
+
+    def students_with(condition: sa.ColumnElement) -> sa.ColumnElement:
+        return sa.func.count(sa.distinct(sa.case((condition, c.sender_id))))
+
+    counted = (
+        sa.func.count(sa.distinct(c.sender_id)).label("students"),
+        students_with(c.lmi_questions > 0).label("b2"),
+        students_with(c.curriculum_questions > 0).label("b4"),
+        students_with(c.employer_searches > 0).label("b5"),
+    )
+
+    def asked(*groups: Any) -> sa.Select:
+        """Students whose conversations asked a Benchmark 3 or 7 question, per kind and ``groups``."""
+        return (
+            sa.select(Fact.kind, *groups, sa.func.count(sa.distinct(Fact.sender_id)).label("n"))
+            .join(c, c.id == Fact.conversation_id)
+            .where(Fact.kind.in_((NEED, LEARNING)), *where)
+            .group_by(Fact.kind, *groups)
+        )
+
     with engine.connect() as conn:
-        by_year = {
-            year: n
-            for year, n in conn.execute(
+        by_year = dict(
+            conn.execute(
                 sa.select(c.year_group, sa.func.count(sa.distinct(c.sender_id)))
                 .where(*where)
                 .group_by(c.year_group)
-            )
-        }
-        asked: dict[str, dict[tuple[int | None, str], int]] = {NEED: {}, LEARNING: {}}
-        for kind, year, value, n in conn.execute(
-            sa.select(Fact.kind, c.year_group, Fact.value, sa.func.count(sa.distinct(Fact.sender_id)))
-            .join(c, c.id == Fact.conversation_id)
-            .where(Fact.kind.in_((NEED, LEARNING)), *where)
-            .group_by(Fact.kind, c.year_group, Fact.value)
-        ):
-            asked[kind][(year, value)] = n
-
-        def students_with(condition: sa.ColumnElement) -> sa.ColumnElement:
-            return sa.func.count(sa.distinct(sa.case((condition, c.sender_id))))
-
-        terms = conn.execute(
-            sa.select(
-                start.label("start"),
-                term.label("term"),
-                c.year_group,
-                sa.func.count(sa.distinct(c.sender_id)).label("students"),
-                students_with(c.lmi_questions > 0).label("b2"),
-                students_with(c.curriculum_questions > 0).label("b4"),
-                students_with(c.employer_searches > 0).label("b5"),
-            )
-            .where(*where)
-            .group_by(start, term, c.year_group)
-        ).all()
-        overall = conn.execute(
-            sa.select(
-                sa.func.count(sa.distinct(c.sender_id)).label("students"),
-                students_with(c.lmi_questions > 0).label("b2"),
-                students_with(c.curriculum_questions > 0).label("b4"),
-                students_with(c.employer_searches > 0).label("b5"),
-            ).where(*where)
-        ).one()
-        overall_facts = dict(
-            conn.execute(
-                sa.select(Fact.kind, sa.func.count(sa.distinct(Fact.sender_id)))
-                .join(c, c.id == Fact.conversation_id)
-                .where(Fact.kind.in_((NEED, LEARNING)), *where)
-                .group_by(Fact.kind)
             ).all()
         )
-        fact_terms = {
-            (row.start, row.term, row.year_group, row.kind): row.n
-            for row in conn.execute(
-                sa.select(
-                    start.label("start"),
-                    term.label("term"),
-                    c.year_group,
-                    Fact.kind,
-                    sa.func.count(sa.distinct(Fact.sender_id)).label("n"),
-                )
-                .join(c, c.id == Fact.conversation_id)
-                .where(Fact.kind.in_((NEED, LEARNING)), *where)
-                .group_by(start, term, c.year_group, Fact.kind)
-            )
+        by_year_value = {
+            (r.kind, r.year_group, r.value): r.n for r in conn.execute(asked(c.year_group, Fact.value))
         }
+        terms = conn.execute(sa.select(*by_term, *counted).where(*where).group_by(*by_term)).all()
+        term_facts = {(r.start, r.term, r.year_group, r.kind): r.n for r in conn.execute(asked(*by_term))}
+        overall = conn.execute(sa.select(*counted).where(*where)).one()
+        overall_facts = {r.kind: r.n for r in conn.execute(asked())}
     years = sorted(by_year, key=lambda y: (y is None, y or 0))
-    order = {"autumn": 0, "spring": 1, "summer": 2}  # a school year's terms in turn
+    order = {
+        name: (month - SCHOOL_YEAR_STARTS) % 12 for month, name in TERMS
+    }  # the school year's terms in turn
     return {
         "years": [
             {
                 "year_group": year,
                 "students": by_year[year],
-                "needs": {v: asked[NEED].get((year, v), 0) for v in kinds_of(NEED)},
-                "learning": {v: asked[LEARNING].get((year, v), 0) for v in kinds_of(LEARNING)},
+                "needs": {v: by_year_value.get((NEED, year, v), 0) for v in kinds_of(NEED)},
+                "learning": {v: by_year_value.get((LEARNING, year, v), 0) for v in kinds_of(LEARNING)},
             }
             for year in years
         ],
@@ -589,13 +564,60 @@ def gatsby_needs_and_learning(engine: Engine, f: Filters, scope: Scope) -> dict[
                 "year_group": r.year_group,
                 "students": r.students,
                 "b2": r.b2,
-                "b3": fact_terms.get((r.start, r.term, r.year_group, NEED), 0),
+                "b3": term_facts.get((r.start, r.term, r.year_group, NEED), 0),
                 "b4": r.b4,
                 "b5": r.b5,
-                "b7": fact_terms.get((r.start, r.term, r.year_group, LEARNING), 0),
+                "b7": term_facts.get((r.start, r.term, r.year_group, LEARNING), 0),
             }
             for r in sorted(
                 terms, key=lambda r: (r.start, order[r.term], r.year_group is None, r.year_group or 0)
             )
         ],
     }
+
+
+def readiness_change(engine: Engine, f: Filters, scope: Scope) -> list[dict[str, Any]]:
+    """The careers-readiness check (analytics/readiness.py), per class and statement: how many answered at
+    the start and at the end, the average rating of each (when at least ``MIN_ANSWERS`` answered) and the
+    change from start to end. Teachers' previews were never counted."""
+    r = ReadinessCount
+    where = _where(f, scope, r, counting_use=False)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                r.school,
+                r.class_code,
+                r.item,
+                r.moment,
+                sa.func.sum(r.answers).label("answers"),
+                sa.func.sum(r.answers * r.rating).label("total"),
+            )
+            .where(*where)
+            .group_by(r.school, r.class_code, r.item, r.moment)
+        ).all()
+    found: dict[tuple[str, str], dict[str, dict[str, tuple[int, int]]]] = {}
+    for row in rows:
+        found.setdefault((row.school, row.class_code), {}).setdefault(row.item, {})[row.moment] = (
+            int(row.answers),
+            int(row.total),
+        )
+    out = []
+    for (school_id, code), items in sorted(found.items()):
+        statements = []
+        for key, statement in readiness.ITEMS:
+            start, end = (items.get(key, {}).get(m, (0, 0)) for m in readiness.MOMENTS)
+            means = [round(total / n, 1) if n >= readiness.MIN_ANSWERS else None for n, total in (start, end)]
+            change = round(means[1] - means[0], 1) if None not in means else None
+            statements.append(
+                {
+                    "item": key,
+                    "statement": statement,
+                    "start_answers": start[0],
+                    "start": means[0],
+                    "end_answers": end[0],
+                    "end": means[1],
+                    "change": change,
+                }
+            )
+        out.append({"school": school_id, "class_code": code, "statements": statements})
+    return out

@@ -14,11 +14,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from analytics.accounts import Scope
 from analytics.models import ReadinessCount
+from analytics.sync import upsert
 from contract import Lesson
 
 # (key, what the student rates): each is one of the Future Skills Questionnaire's themes.
@@ -68,79 +67,12 @@ def record(
         "year_group": lesson.get(Lesson.YEAR_GROUP) or 0,
         "moment": moment,
     }
-    for item, rating in ratings.items():
-        where = [getattr(ReadinessCount, k) == v for k, v in {**key, "item": item, "rating": rating}.items()]
-        for _ in range(3):  # another student answering at the same moment may add the row first
-            try:
-                with engine.begin() as conn:
-                    done = conn.execute(
-                        sa.update(ReadinessCount).where(*where).values(answers=ReadinessCount.answers + 1)
-                    ).rowcount
-                    if not done:
-                        conn.execute(
-                            sa.insert(ReadinessCount).values(**key, item=item, rating=rating, answers=1)
-                        )
-                break
-            except sa.exc.IntegrityError:
-                continue
-
-
-def change_by_class(
-    engine: Engine,
-    date_from: str,
-    date_to: str,
-    scope: Scope,
-    school: str | None = None,
-    class_code: str | None = None,
-) -> list[dict[str, Any]]:
-    """Per class and statement: how many answered at the start and at the end, the average rating of
-    each (when at least ``MIN_ANSWERS`` answered) and the change from start to end."""
-    r = ReadinessCount
-    where = [r.day >= date_from, r.day <= date_to]
-    if school:
-        where.append(r.school == school)
-    if class_code:
-        where.append(r.class_code == class_code)
-    if scope.schools is not None:
-        where.append(r.school.in_(sorted(scope.schools)))
-    if scope.classes is not None:
-        where.append(r.class_code.in_(sorted(scope.classes)))
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(
-                r.school,
-                r.class_code,
-                r.item,
-                r.moment,
-                sa.func.sum(r.answers).label("answers"),
-                sa.func.sum(r.answers * r.rating).label("total"),
-            )
-            .where(*where)
-            .group_by(r.school, r.class_code, r.item, r.moment)
-        ).all()
-    found: dict[tuple[str, str], dict[str, dict[str, tuple[int, int]]]] = {}
-    for row in rows:
-        found.setdefault((row.school, row.class_code), {}).setdefault(row.item, {})[row.moment] = (
-            int(row.answers),
-            int(row.total),
+    rows = [{**key, "item": item, "rating": rating, "answers": 1} for item, rating in ratings.items()]
+    with engine.begin() as conn:  # one statement: students answering at the same moment all count
+        insert = upsert(conn, ReadinessCount)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[*key, "item", "rating"], set_={"answers": ReadinessCount.answers + 1}
+            ),
+            rows,
         )
-    out = []
-    for (school_id, code), items in sorted(found.items()):
-        statements = []
-        for key, statement in ITEMS:
-            start, end = (items.get(key, {}).get(m, (0, 0)) for m in MOMENTS)
-            means = [round(total / n, 1) if n >= MIN_ANSWERS else None for n, total in (start, end)]
-            change = round(means[1] - means[0], 1) if None not in means else None
-            statements.append(
-                {
-                    "item": key,
-                    "statement": statement,
-                    "start_answers": start[0],
-                    "start": means[0],
-                    "end_answers": end[0],
-                    "end": means[1],
-                    "change": change,
-                }
-            )
-        out.append({"school": school_id, "class_code": code, "statements": statements})
-    return out

@@ -312,8 +312,12 @@ def _update_conversations(conn: Connection, batch: _Batch) -> None:
             known[row.id] = {k: getattr(row, k) for k in _SHARED}
     if facts:
         rows = [{"conversation_id": c, "kind": k, "value": str(v)[:80], **known[c]} for c, k, v in facts]
-        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(Fact)
-        conn.execute(insert.on_conflict_do_nothing(), rows)
+        conn.execute(upsert(conn, Fact).on_conflict_do_nothing(), rows)
+
+
+def upsert(conn: Connection, table: type) -> Any:
+    """An INSERT that can say what to do ON CONFLICT, in the dialect of ``conn`` (PostgreSQL or SQLite)."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 @lru_cache(maxsize=1)
@@ -328,7 +332,8 @@ def _turn_from_user_event(row: Any, conversation_id: int) -> dict[str, Any]:
     intent = row.intent_name or (parse.get("intent") or {}).get("name")
     text = str(data.get("text") or "")
     entities = parse.get("entities") or []
-    # As the catalogue names them ("maffs" is Maths); a value that is no school subject is left out.
+    # As the catalogue names them ("computer sceince" is Computer Science); a value that is no school
+    # subject is left out.
     named = (_subjects().resolve(str(e.get("value"))) for e in entities if e.get("entity") == Entity.SUBJECT)
     subjects = [s for s in named if s]
     risk = None

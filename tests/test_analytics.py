@@ -439,9 +439,7 @@ def test_readiness_shows_a_class_average_and_its_change_only_from_enough_answers
     readiness.record(engine, "demo", {"class_code": "10Y"}, "start", {"jobs": 5}, day="2026-10-05")
     readiness.record(engine, "riverside", {"class_code": "7A"}, "start", {"jobs": 1}, day="2026-10-05")
     adviser = Scope(frozenset({"demo"}), None)
-    by_class = {
-        c["class_code"]: c for c in readiness.change_by_class(engine, "2026-10-01", "2026-10-31", adviser)
-    }
+    by_class = {c["class_code"]: c for c in queries.readiness_change(engine, OCTOBER, adviser)}
     assert set(by_class) == {"9X", "10Y"}  # not another school's class
     jobs = next(s for s in by_class["9X"]["statements"] if s["item"] == "jobs")
     assert (jobs["start_answers"], jobs["start"], jobs["end_answers"], jobs["end"], jobs["change"]) == (

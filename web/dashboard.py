@@ -98,6 +98,11 @@ def _filters(request: Request, account: Account) -> queries.Filters:
     return queries.Filters(date_from, date_to, school, class_code, q.get("lesson") or None)
 
 
+def _career_titles(request: Request) -> dict[str, str]:
+    """Each career id's title, for tables that count careers by id."""
+    return {cid: names[0] for cid, names in request.app.state.catalog.career_names().items()}
+
+
 def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -196,7 +201,7 @@ async def asks(request: Request, account: Account, csrf: str) -> Response:
     table = request.query_params.get("table")
     if request.query_params.get("format") == "csv" and table in ("careers", "subjects", "topics", "riasec"):
         return _csv(f"asks-{table}", [table.rstrip("s"), "students"], [list(r) for r in figures[table]])
-    titles = {cid: names[0] for cid, names in request.app.state.catalog.career_names().items()}
+    titles = _career_titles(request)
     return page("dashboard/asks.html", **_context(request, account, csrf, f, figures=figures, titles=titles))
 
 
@@ -243,7 +248,7 @@ async def conversation_list(request: Request, account: Account, csrf: str) -> Re
                 show_risk=account.sees_risk,
             )
         )
-    titles = {cid: names[0] for cid, names in catalog.career_names().items()}
+    titles = _career_titles(request)
     for row in rows:
         row["careers"] = [titles.get(cid, cid) for cid in row["careers"]]
     if q.get("format") == "csv":
@@ -340,11 +345,7 @@ async def gatsby(request: Request, account: Account, csrf: str) -> Response:
 async def readiness_change(request: Request, account: Account, csrf: str) -> Response:
     """The careers-readiness check: each class's average ratings at the start and at the end."""
     f = _filters(request, account)
-    classes = await anyio.to_thread.run_sync(
-        lambda: readiness.change_by_class(
-            _engine(request), f.date_from, f.date_to, account.scope, f.school, f.class_code
-        )
-    )
+    classes = await anyio.to_thread.run_sync(queries.readiness_change, _engine(request), f, account.scope)
     if request.query_params.get("format") == "csv":
         header = ["school", "class_code", "item", "start_answers", "start", "end_answers", "end", "change"]
         rows = [
