@@ -1,4 +1,4 @@
-"""How well personal data is taken out of what students type (bot/redaction.py), and how often an
+"""How well personal data is taken out of what students type (privacy/redaction.py), and how often an
 ordinary message is changed when it should have been stored exactly as typed.
 
 bench/data/redaction/ holds two sets, written blind by a helper who saw neither the redactor nor the

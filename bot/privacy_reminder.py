@@ -4,7 +4,7 @@ says it doesn't need it and doesn't keep it, then answers the message as usual.
 The policy here predicts ``action_privacy_reminder`` first, right after such a message; that action
 sends the reminder and reverts itself (``ActionReverted``), so every other policy then sees the message
 as if the reminder had not been there and answers it by the usual rules. What counts is read with the
-redaction's own finder (bot/redaction.py, which takes the data out of every stored copy anyway), keeping
+redaction's own finder (privacy/redaction.py, which takes the data out of every stored copy anyway), keeping
 only what a student says about themselves: contact details, handles, addresses, birthdays, their
 name after "I'm" or "my name is", and their school by name. Risk messages are left to
 safeguarding, which answers first."""
@@ -22,8 +22,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import redaction
 from contract import RISK_INTENT
+from privacy import redaction
 
 ACTION = "action_privacy_reminder"
 ALWAYS = frozenset({"email", "phone", "handle", "address", "date"})

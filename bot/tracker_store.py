@@ -4,7 +4,7 @@ endpoints.yml names ``bot.tracker_store.RedactingSQLTrackerStore``. The new even
 turned into their stored form and cleaned (:func:`redact_events`):
 
 - what a student typed (the message text, in the event and in its parse data) has its personal data
-  replaced (bot/redaction.py);
+  replaced (privacy/redaction.py);
 - every other copy of those words is replaced too, wherever it is: an entity whose span falls on them
   (so "SW1A 1AA" split into two entities cannot be put back together), slot values, metadata, and the
   assistant's replies where they repeat what the student said;
@@ -27,7 +27,7 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
-from bot import redaction
+from privacy import redaction
 
 # Keys whose values name things in the assistant, or are times, ids or numbers, never what a person said.
 # (Each string not here is searched for personal data, which costs a run of spaCy's recogniser: on a busy

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from bot.actions.quiz import CHOICES, answer_value
-from bot.redaction import redact
 from careers_catalog import Catalog
 from careers_catalog.careers.discovery import SubjectIndex
 from careers_catalog.careers.interests import ANSWER_VALUES
@@ -25,6 +24,7 @@ from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.geo import Districts, LocationError, Locator
 from careers_catalog.opportunities.importer import CSV_COLUMNS, read_opportunities_csv
 from careers_catalog.opportunities.search import areas_in, kinds_in
+from privacy.redaction import redact
 from settings import Config
 from settings.schools import origin_of
 from web.app import create_app

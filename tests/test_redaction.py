@@ -1,4 +1,4 @@
-"""Personal data taken out of what a student types (bot/redaction.py) and out of every stored copy of it
+"""Personal data taken out of what a student types (privacy/redaction.py) and out of every stored copy of it
 (bot/tracker_store.py), and ordinary careers questions, and what the assistant said, left exactly as they
 were."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.redaction import redact
 from bot.tracker_store import redact_events
+from privacy.redaction import redact
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import settings
-from bot import redaction
 from bot.actions import career_context, messages
 from careers_catalog.geo import FULL_POSTCODE, LocationError, Locator, Place
 from careers_catalog.opportunities.models import KINDS
 from careers_catalog.opportunities.search import OpportunityFinder, areas_in, kinds_in, sectors_named
 from careers_catalog.opportunities.vacancies import FindAnApprenticeshipClient
 from contract import Entity, Intent, Slot
+from privacy import redaction
 
 PAGE = 5
 # "... in Liverpool", "near L3 4AF", "around st helens": the words after these name a place.

@@ -1,11 +1,11 @@
-"""Finding people's names in what a student types, for bot/redaction.py to take out.
+"""Finding people's names in what a student types, for privacy/redaction.py to take out.
 
 Three ways, because students write "my name is Amy", "its priya sharma from 10C" and "Elif Demir.
 Architecture or interior design?" alike:
 
 - after a cue: a strong one ("my name is", "call me") names whatever word follows; a weak one ("I'm",
   "this is", "from", "regards") only a word that looks like a name;
-- word lists (bot/data/names.yml): a given name followed by a family name, in any case; a given name
+- word lists (privacy/data/names.yml): a given name followed by a family name, in any case; a given name
   alone where a name would stand (after a cue, at the start or end of the message) unless it is also an
   ordinary word ("Mark schemes", "Grace");
 - spaCy's named-entity recogniser (PERSON, en_core_web_sm), trusted only where the message reads as

@@ -4,7 +4,7 @@ the area, is kept), people's names, street addresses, dates of birth and social 
 replaced by a label in square brackets, so that a reader of the conversation still sees what kind of
 thing was said.
 
-Names are found by bot/person_names.py (cues, word lists and spaCy's named-entity recogniser), which
+Names are found by privacy/person_names.py (cues, word lists and spaCy's named-entity recogniser), which
 keeps the names of people the student asks about.
 
 :func:`find` says where each piece is, so that bot/tracker_store.py can also take the same words out of
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.person_names import ORDINARY, find_names
+from privacy.person_names import ORDINARY, find_names
 
 _DOT = r"(?:\s*\.\s*|\s+dot\s+|\s*[\[(]\s*dot\s*[\])]\s*)"
 _AT = r"(?:\s*@\s*|\s+at\s+|\s*[\[(]\s*at\s*[\])]\s*)"
