@@ -2,11 +2,12 @@
 model never saw, and with ``folds`` 5-fold cross-validation over the training data (five models trained,
 each tested on the fifth it did not see).
 
-Three sets of unseen messages: the older held-out set (bench/data/nlu_holdout/) and the blind set of
-issue J (bench/data/nlu_blind/), written by a helper who never saw the training data, in two parts: a
+Sets of unseen messages: the older held-out set (bench/data/nlu_holdout/), the blind set of issue J
+(bench/data/nlu_blind/) and issue L's blind set on asking for a person (bench/data/nlu_blind_handover/),
+the blind ones written by a helper who never saw the training data, each in two parts: a
 tuning part that may be read while improving the assistant, and a sealed part that must not be. Only
-the sealed part's totals are reported (no per-intent figures, no list of misread messages), so that
-reading this report does not tune on it."""
+the sealed part's totals are reported (no per-intent figures but the person set's own intent, no list
+of misread messages), so that reading this report does not tune on it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from deploy.launcher import child_env
 MODEL = ROOT / "models" / "careers.tar.gz"
 HOLDOUT = ROOT / "bench" / "data" / "nlu_holdout"
 BLIND = ROOT / "bench" / "data" / "nlu_blind"
+# Issue L's blind set: asking for a person, and the messages nearest to it (bot or not, help, a student at
+# risk who needs someone to talk to, what a careers adviser's job is like).
+PERSON = ROOT / "bench" / "data" / "nlu_blind_handover"
 # Issue J's targets, printed beside the figures.
 TARGETS = {"intent_macro_f1": 0.93, "entity_macro_f1": 0.90, "cross_validation_intent_macro_f1": 0.90}
 AVERAGES = ("macro avg", "weighted avg", "micro avg", "accuracy")
@@ -47,6 +51,10 @@ def _scores(reports: Path, sealed: bool = False) -> dict[str, Any]:
         answers = json.loads(answers_file.read_text())
         figures["faq_answer_macro_f1"] = round(answers["macro avg"]["f1-score"], 4)
     figures.update(_safeguarding(intents))
+    if "ask_for_person" in intents:  # the sets that ask for a person: its own figures
+        person = intents["ask_for_person"]
+        figures["ask_for_person_precision"] = round(person["precision"], 4)
+        figures["ask_for_person_recall"] = round(person["recall"], 4)
     if not sealed:
         figures["entity_subject_f1"] = round(entities.get("subject", {}).get("f1-score", 0.0), 4)
         figures["weakest_intents"] = sorted(
@@ -106,6 +114,8 @@ def main(folds: int = 0, quick: bool = False) -> dict:
     if not quick:
         figures["blind_tuning"] = unseen("blind_tuning", BLIND / "tuning")
         figures["blind_sealed"] = unseen("blind_sealed", BLIND / "sealed", sealed=True)
+        figures["person_tuning"] = unseen("person_tuning", PERSON / "tuning")
+        figures["person_sealed"] = unseen("person_sealed", PERSON / "sealed", sealed=True)
     if folds:
         out = RESULTS / "nlu_cross_validation"
         seconds = _rasa_test_nlu(
@@ -118,10 +128,12 @@ def main(folds: int = 0, quick: bool = False) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
-    parser.add_argument("--only", choices=["holdout", "blind_tuning"], help="one set, for tuning")
+    parser.add_argument(
+        "--only", choices=["holdout", "blind_tuning", "person_tuning"], help="one set, for tuning"
+    )
     args = parser.parse_args()
     if args.only:
-        sets = {"holdout": HOLDOUT, "blind_tuning": BLIND / "tuning"}
+        sets = {"holdout": HOLDOUT, "blind_tuning": BLIND / "tuning", "person_tuning": PERSON / "tuning"}
         print(json.dumps(unseen(args.only, sets[args.only]), indent=2))
     else:
         main(args.folds)

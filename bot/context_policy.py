@@ -1,6 +1,7 @@
 """The shape of the policies that read the conversation where the NLU reads one message alone
 (bot/follow_on.py, bot/career_questions.py): each picks the action for the latest message, or none, and
-once that action has run, listens. Rules decide everything they leave alone."""
+once that action has run, listens. Rules decide everything they leave alone. Also the base of every
+policy of ours that learns nothing (bot/privacy_reminder.py, bot/handover.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
+class UntrainedPolicy(Policy):
+    """A policy that reads the conversation by rules of its own: nothing to learn from the stories."""
+
+    def train(
+        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        return self._resource
+
+
 def answered_by(tracker: DialogueStateTracker, policy: str) -> bool:
     """Whether the answer to the latest message was chosen by the named policy."""
     for event in reversed(tracker.applied_events()):
@@ -25,17 +35,12 @@ def answered_by(tracker: DialogueStateTracker, policy: str) -> bool:
     return False
 
 
-class ContextPolicy(Policy):
-    """Predicts :meth:`choose`'s action for a new message, then listening. Nothing to train."""
+class ContextPolicy(UntrainedPolicy):
+    """Predicts :meth:`choose`'s action for a new message, then listening."""
 
     def choose(self, tracker: DialogueStateTracker) -> str | None:
         """The action that answers the latest message, or None to leave it to the rules."""
         raise NotImplementedError
-
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
 
     def predict_action_probabilities(
         self,

@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.context_policy import UntrainedPolicy
 from contract import RISK_INTENT
 from privacy import redaction
 
@@ -66,17 +65,12 @@ def reminded_already(tracker: DialogueStateTracker) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class PrivacyReminderPolicy(Policy):
+class PrivacyReminderPolicy(UntrainedPolicy):
     """Predicts the reminder, before anything else, after a message with personal data in it."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"priority": 10}  # above the RulePolicy's, so that it goes first
-
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
 
     def predict_action_probabilities(
         self, tracker: DialogueStateTracker, domain: Domain, rule_only_data: dict | None = None, **kwargs: Any

@@ -5,7 +5,7 @@ the phrase list (``bot.safeguarding.detect``) finds one, or when the model gives
 at least ``model_threshold`` confidence even if another intent came first. The intent becomes
 ``safeguarding_concern`` and the category a ``risk_category`` entity (``unspecified`` when only the model
 saw it), so that data/rules/safeguarding.yml answers at once, in any flow. A rude message that signals no
-risk becomes ``insult``.
+risk becomes ``insult``, unless it asks for a person.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bot.safeguarding import (
     detect,
     load_patterns,
 )
-from contract import RISK_INTENT
+from contract import RISK_INTENT, Intent
 
 UNSPECIFIED = "unspecified"
 
@@ -83,7 +83,8 @@ class SafeguardingClassifier(GraphComponent):
             self._set(message, RISK_INTENT, 1.0, concern.category)
         elif model_sees_risk:
             self._set(message, RISK_INTENT, model_confidence, UNSPECIFIED)
-        elif concern is not None:
+        elif concern is not None and (message.get("intent") or {}).get("name") != Intent.ASK_FOR_PERSON:
+            # Rude, but asking for a person ("this bot is useless, get me a human") is asking for a person.
             self._set(message, ABUSE_INTENT, 1.0, None)
 
     @staticmethod

@@ -58,6 +58,7 @@ class Intent:
     OUT_OF_SCOPE: Final = "out_of_scope"
     SAFEGUARDING_CONCERN: Final = "safeguarding_concern"  # a message that may show a child at risk
     INSULT: Final = "insult"
+    ASK_FOR_PERSON: Final = "ask_for_person"  # "can I talk to someone real": a careers adviser takes over
     NLU_FALLBACK: Final = "nlu_fallback"  # Rasa's FallbackClassifier: nothing understood well enough
 
 
@@ -112,6 +113,7 @@ class Action:
     FIND_OPPORTUNITIES: Final = "action_find_opportunities"
     SAFEGUARDING: Final = "action_safeguarding"
     PRIVACY_REMINDER: Final = "action_privacy_reminder"
+    HANDOVER: Final = "action_handover"
 
 
 INTENTS: Final = _names(Intent)
@@ -141,6 +143,9 @@ class Lesson:
     TOPIC: Final = "topic"
     YEAR_GROUP: Final = "year_group"
     PREVIEW: Final = "preview"  # a teacher trying the lesson out
+    # A careers adviser has this chat (set by the web app from its own records, never by the browser):
+    # the assistant stays silent, except to answer a message that signals a risk.
+    HANDOVER: Final = "handover"
 
 
 LESSON_METADATA_KEYS: Final = (
@@ -149,10 +154,21 @@ LESSON_METADATA_KEYS: Final = (
     Lesson.TOPIC,
     Lesson.YEAR_GROUP,
     Lesson.PREVIEW,
+    Lesson.HANDOVER,
 )
 
 # --- what the actions send back -------------------------------------------------------------------
 CARD_FIELDS: Final = ("id", "title", "summary", "pay")  # a career card's fields, all text
+# A reply's custom data may carry a signal for the web app, which the student never sees: under this key,
+# one of :class:`Signal`.
+SIGNAL_KEY: Final = "signal"
+
+
+class Signal:
+    """What a reply tells the web app beside its text."""
+
+    RISK: Final = "risk"  # the message signalled a risk: the safeguarding lead must see it at once
+    HANDOVER: Final = "handover"  # the student asked for a person: the web app asks the school's advisers
 
 
 def payload(intent: str, career_id: str | None = None, **entities: str) -> str:

@@ -1,5 +1,6 @@
 """The schools that embed the chat: who they are, which web origins may use the chat for them, and how
-the chat looks on their site, and whom a student is told to talk to when something is wrong. Read from
+the chat looks on their site, whom a student is told to talk to when something is wrong, and when its
+careers advisers answer chats handed over to them (settings/hours.py). Read from
 ``settings/data/schools.yml`` (or the file ``SCHOOLS_FILE`` names) by the web app and the actions."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import yaml
 
 from careers_catalog.data_rules import CatalogDataError
 from careers_catalog.geo import OUTWARD_CODE
+from settings.hours import AdviserHours
 
 SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")  # a class's code: never a name
@@ -38,6 +40,9 @@ class School:
     area: str | None = None  # outward code of the school's postcode
     # Who a student can talk to in school when something is wrong (the safeguarding reply names them).
     safeguarding_contact: str = DEFAULT_SAFEGUARDING_CONTACT
+    # When the school's careers advisers answer chats handed over to them; None: the school has not set
+    # up handovers, and a student who asks for a person is told whom to ask in school instead.
+    adviser_hours: AdviserHours | None = None
 
 
 def origin_of(url: str) -> str | None:
@@ -86,6 +91,12 @@ def load_schools(path: Path) -> dict[str, School]:
         contact = " ".join(str(record.get("safeguarding_contact") or DEFAULT_SAFEGUARDING_CONTACT).split())
         if len(contact) > MAX_CONTACT_CHARS:
             problems.append(f"{where}: safeguarding_contact must be under {MAX_CONTACT_CHARS} characters")
+        hours = None
+        if record.get("adviser_hours"):
+            try:
+                hours = AdviserHours.parse(str(record["adviser_hours"]))
+            except ValueError as e:
+                problems.append(f"{where}: adviser_hours {e}")
         schools[school_id] = School(
             school_id,
             name,
@@ -94,6 +105,7 @@ def load_schools(path: Path) -> dict[str, School]:
             greeting,
             str(area).upper() if area else None,
             contact,
+            hours,
         )
     if problems:
         raise CatalogDataError(problems)

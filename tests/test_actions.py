@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.careers import ActionCareerInfo
-from bot.actions.fallback import ActionFallback
+from bot.actions.fallback import ASK_A_PERSON, ActionFallback
+from bot.actions.handover import NO_ADVISERS, ActionHandover
 from careers_catalog import Catalog
 from tests.chat import career, run, tracker
 
@@ -295,3 +296,41 @@ def test_pay_on_an_apprenticeship_gives_the_apprentice_rate_in_force_with_its_so
     t.events = [*said, {"event": "user"}]
     messages, _ = run(ActionCareerInfo(), t)
     assert [m["reply"] for m in messages] == ["pay", "pay"] and "apprentice rate" in messages[1]["text"]
+
+
+def _at_school(t, school: str, *earlier_replies: str):
+    """The tracker's message sent from ``school``'s chat, after the assistant's ``earlier_replies``."""
+    t.latest_message["metadata"] = {"school": school}
+    t.events = [{"event": "bot", "text": "...", "metadata": {"reply": r}} for r in earlier_replies]
+    return t
+
+
+def test_asking_for_a_person_signals_the_web_app_or_says_whom_to_ask_in_school():
+    messages, _ = run(
+        ActionHandover(), _at_school(tracker("can i talk to a human", "ask_for_person"), "demo")
+    )
+    assert messages == [{**messages[0], "custom": {"signal": "handover"}}] and not messages[0].get(
+        "text"
+    )  # the web app says what happens next
+    messages, _ = run(
+        ActionHandover(), _at_school(tracker("can i talk to a human", "ask_for_person"), "nowhere")
+    )
+    assert messages[0]["text"] == NO_ADVISERS and not messages[0].get("custom")
+
+
+def test_the_second_time_the_assistant_cannot_help_it_offers_a_person_where_the_school_has_advisers():
+    def titles(t) -> list[str]:
+        return [b["title"] for b in run(ActionFallback(), t)[0][0]["buttons"]]
+
+    nonsense = "purple monkey dishwasher"
+    assert ASK_A_PERSON not in titles(_at_school(tracker(nonsense, "nlu_fallback"), "demo"))
+    assert ASK_A_PERSON in titles(_at_school(tracker(nonsense, "nlu_fallback"), "demo", "fallback"))
+    # An off-topic question it could not help with counts too.
+    assert ASK_A_PERSON in titles(
+        _at_school(tracker("who won the match", "out_of_scope"), "demo", "out_of_scope")
+    )
+    # Not again straight after the offer, nor where nobody takes chats.
+    assert ASK_A_PERSON not in titles(
+        _at_school(tracker(nonsense, "nlu_fallback"), "demo", "fallback", "fallback_offer")
+    )
+    assert ASK_A_PERSON not in titles(_at_school(tracker(nonsense, "nlu_fallback"), "nowhere", "fallback"))

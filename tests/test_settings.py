@@ -3,13 +3,17 @@ once, and a bad value stopping the process at start with the variable's name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from careers_catalog.data_rules import CatalogDataError
 from settings import ROOT, Config, ConfigError
+from settings.hours import UK, AdviserHours, when_text
+from settings.schools import load_schools
 
 
 @pytest.fixture
@@ -93,3 +97,28 @@ def test_the_web_app_refuses_to_start_with_a_bad_setting(tmp_path: Path) -> None
     )
     assert started.returncode != 0
     assert "WEB_PORT" in started.stderr and "Traceback" not in started.stderr
+
+
+def test_adviser_hours_say_when_an_answer_can_be_expected() -> None:
+    hours = AdviserHours.parse("Mon-Fri 08:30-16:00")
+    assert hours.describe() == "on weekdays from 8:30am to 4pm"
+    friday_evening = dt.datetime(2026, 12, 4, 17, 0, tzinfo=UK)
+    assert not hours.is_open(friday_evening)
+    monday = hours.next_open(friday_evening)
+    assert (monday.weekday(), monday.hour, monday.minute) == (0, 8, 30)
+    assert when_text(monday, friday_evening) == "after 8:30am on Monday 7 December"
+    tuesday_early = dt.datetime(2026, 12, 8, 7, 0, tzinfo=UK)
+    assert when_text(hours.next_open(tuesday_early), tuesday_early) == "after 8:30am today"
+    # In summer time too: 09:00 in London is 08:00 UTC, within the hours.
+    assert hours.is_open(dt.datetime(2026, 6, 10, 8, 0, tzinfo=dt.timezone.utc))
+    assert AdviserHours.parse("wed 12:00-13:00").describe() == "on Wednesdays from 12pm to 1pm"
+    for bad in ("weekdays 9-4", "Fri-Mon 09:00-10:00", "Mon 16:00-09:00", "Mon 25:00-26:00"):
+        with pytest.raises(ValueError, match="must"):
+            AdviserHours.parse(bad)
+
+
+def test_a_schools_file_with_bad_adviser_hours_names_the_school(tmp_path: Path) -> None:
+    path = tmp_path / "schools.yml"
+    path.write_text("schools:\n  - id: demo\n    name: Demo\n    adviser_hours: whenever\n")
+    with pytest.raises(CatalogDataError, match="school 1: adviser_hours"):
+        load_schools(path)

@@ -1,4 +1,5 @@
-"""What the assistant says when it is not sure what a message means: never a dead end."""
+"""What the assistant says when it is not sure what a message means: never a dead end. The second time in
+a session, it offers a careers adviser (bot/actions/handover.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions import career_context, messages
 from bot.actions.careers import answer, show_workplace
 from bot.actions.discovery import ActionSuggestCareers
+from bot.actions.handover import OFFERED, failed_twice, offers_people
 from bot.actions.opportunities import ActionFindOpportunities, locator
 from bot.actions.questions import first_facet, tells_likes
 from careers_catalog.careers.workplaces import workplace_in
@@ -26,6 +28,13 @@ OUT_OF_SCOPE = (
     "which subjects help, or how to get in. You could try one of these:"
 )
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these careers?"
+# The second time in a session the assistant cannot help (it did not understand, or the question was
+# not one it answers): a person is offered.
+OFFER_PERSON = (
+    "Sorry, I'm not managing to help you. Would you like to ask one of your school's careers advisers "
+    "instead? They'll see this chat, but not your name. Or try one of these:"
+)
+ASK_A_PERSON = "Ask a careers adviser"
 # A message the NLU did not understand is offered careers only when one comes this close: with hundreds of
 # careers, some name is always faintly like any sentence ("purple monkey dishwasher", "pot washer").
 DID_YOU_MEAN_SCORE = 70.0
@@ -90,7 +99,10 @@ class ActionFallback(Action):
                 messages.button("What can you help with?", "help"),
             ]
         )
-        if close:
+        if failed_twice(tracker) and offers_people(tracker):
+            buttons = [messages.button(ASK_A_PERSON, Intent.ASK_FOR_PERSON), *buttons]
+            dispatcher.utter_message(text=OFFER_PERSON, buttons=buttons, **messages.about(OFFERED))
+        elif close:
             dispatcher.utter_message(text=DID_YOU_MEAN, buttons=buttons, **messages.about("did_you_mean"))
         elif intent == Intent.OUT_OF_SCOPE:
             dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=buttons, **messages.about("out_of_scope"))

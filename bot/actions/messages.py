@@ -41,6 +41,7 @@ REPLIES = frozenset(
     | {"compare", "role_models", "saved", "plan", "ask_location", "opportunities", "education_answer"}
     | {"confidence_answer", "safeguarding_signposting", "privacy_reminder", "help", "greeting"}
     | {"goodbye", "thanks", "out_of_scope", "fallback", "bot_challenge", "insult", "affirm", "deny"}
+    | {"handover", "no_advisers", "fallback_offer"}
 )
 REPLY_OF_RESPONSE = {
     "utter_greet": "greeting",

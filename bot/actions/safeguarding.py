@@ -3,23 +3,23 @@
 Triggered by the ``safeguarding_concern`` intent in any flow (data/rules/safeguarding.yml), whether the
 model or the phrase list in bot/data/safeguarding.yml spotted it. It names Childline, Shout, Samaritans,
 999 and the school's own safeguarding contact (from the schools file), says plainly that the chat cannot
-see who the student is or send help, and offers to carry on with the quiz if one was paused.
+see who the student is or send help, and offers to carry on with the quiz if one was paused. The reply
+also signals the risk to the web app (``Signal.RISK``), which flags a chat with an adviser at once.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-import settings
 from bot.actions import messages
+from bot.actions.schools import school_of
 from bot.safeguarding import CATEGORY_ENTITY
-from contract import Intent, Lesson
-from settings.schools import DEFAULT_SAFEGUARDING_CONTACT, load_schools
+from contract import SIGNAL_KEY, Intent, Signal
+from settings.schools import DEFAULT_SAFEGUARDING_CONTACT
 
 OPENINGS = {
     "suicide": "I'm really sorry you're feeling like this. You matter, and you don't have to cope with it on "
@@ -57,18 +57,10 @@ def reply_text(category: str | None, contact: str) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _contacts() -> dict[str, str]:
-    return {
-        school.id: school.safeguarding_contact
-        for school in load_schools(settings.current().schools_file).values()
-    }
-
-
 def school_contact(tracker: Tracker) -> str:
     """The contact the student's school set up, or the default wording."""
-    school = (tracker.latest_message.get("metadata") or {}).get(Lesson.SCHOOL)
-    return _contacts().get(str(school), DEFAULT_SAFEGUARDING_CONTACT)
+    school = school_of(tracker)
+    return school.safeguarding_contact if school else DEFAULT_SAFEGUARDING_CONTACT
 
 
 def _quiz_paused_now(tracker: Tracker) -> bool:
@@ -97,6 +89,7 @@ class ActionSafeguarding(Action):
         dispatcher.utter_message(
             text=reply_text(category, school_contact(tracker)),
             buttons=buttons,
+            json_message={SIGNAL_KEY: Signal.RISK},  # the web app flags a chat with an adviser at once
             **messages.about("safeguarding_signposting"),
         )
         return []
