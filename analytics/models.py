@@ -1,6 +1,7 @@
 """Tables the dashboard keeps beside Rasa's ``events`` table in the conversations database: one row per
 student message (``analytics_turns``, derived from the events), how far that derivation has got, dashboard
-users and their sessions, and advisers' review notes on conversations."""
+users and their sessions, advisers' review notes on conversations, and the chats handed over to a careers
+adviser with their messages."""
 
 from __future__ import annotations
 
@@ -192,3 +193,43 @@ class Review(Base):
     note: Mapped[str] = Column(Text, default="", nullable=False)
     reviewer: Mapped[str] = Column(String(80), default="", nullable=False)
     updated_at: Mapped[float] = Column(Float, default=0, nullable=False)
+
+
+class Handover(Base):
+    """A chat a student asked to pass to a person (web/handover.py): which school's careers advisers it
+    went to, its chat id (so that an answer reaches that browser, and "Delete my chat" deletes it), what
+    is happening to it, and the lesson fields the chat had. Nothing says who the student is."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    school: Mapped[str] = Column(String(40), nullable=False)
+    sender_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    status: Mapped[str] = Column(String(10), nullable=False)  # waiting, active (an adviser has it), closed
+    class_code: Mapped[str] = Column(String(20), nullable=False, default="")
+    year_group: Mapped[int] = Column(Integer, nullable=False, default=0)  # 0: not given
+    risk: Mapped[bool] = Column(Boolean, nullable=False, default=False)  # a message in it signalled a risk
+    adviser: Mapped[str] = Column(String(80), nullable=False, default="")  # the dashboard user who has it
+    requested_at: Mapped[float] = Column(Float, nullable=False)
+    answered_at: Mapped[float | None] = Column(Float)  # the first adviser message
+    closed_at: Mapped[float | None] = Column(Float)
+    updated_at: Mapped[float] = Column(Float, nullable=False)
+
+    __table_args__ = (Index("ix_handovers_school_status", "school", "status"),)
+
+
+class HandoverMessage(Base):
+    """One message of a handed-over chat: the student's (with personal data taken out, as in Rasa's
+    events), an adviser's, the assistant's safeguarding reply, or a note of what happened ("handed
+    back"). Its id orders the live updates both pages read."""
+
+    __tablename__ = "handover_messages"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    handover_id: Mapped[int] = Column(
+        ForeignKey("handovers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author: Mapped[str] = Column(String(10), nullable=False)  # student, adviser, assistant, note
+    text: Mapped[str] = Column(Text, nullable=False)
+    risk: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+    at: Mapped[float] = Column(Float, nullable=False)

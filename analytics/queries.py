@@ -27,10 +27,12 @@ from analytics.accounts import Scope
 from analytics.evidence import LEARNING, NEED, SCHOOL_YEAR_STARTS, TERMS, kinds_of
 from analytics.models import Conversation, Fact, ReadinessCount, Review, Turn
 from analytics.sync import EVENTS, TOPIC_OF_INTENT
-from contract import RISK_INTENT, Intent
+from contract import RISK_INTENT, SIGNAL_KEY, Intent, Signal
 
 SCHOOL_TIME = ZoneInfo("Europe/London")  # times on the dashboard, as a school's clock reads them
 WITHHELD = "[A message for the school's safeguarding lead: not shown here]"
+# What a reply that only signals the web app did, as a transcript shows it.
+SIGNALS = {Signal.HANDOVER: "[Passed the chat to the school's careers advisers]"}
 SIMILAR_AT = 80  # rapidfuzz token-set similarity at which two unanswered messages are one group
 TOP = 15  # rows per table in "what students ask about"
 
@@ -373,7 +375,7 @@ def conversation(
                 "from": "assistant",
                 "at": local_time(at),
                 "card": card.get("title") or "",
-                "text": body.get("text") or custom.get("text") or "",
+                "text": body.get("text") or custom.get("text") or SIGNALS.get(custom.get(SIGNAL_KEY), ""),
                 "buttons": [str(b.get("title")) for b in buttons],
             }
         )

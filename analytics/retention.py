@@ -3,8 +3,9 @@ and one conversation on request, by its chat id: the student's "Delete my chat" 
 administrator's ``python -m analytics forget``.
 
 A conversation is everything stored under one chat id (sender id): Rasa's events and the analytics rows
-derived from them, reviews included. A chat is deleted once its latest message is older than the
-retention period; the widget starts a new chat id after 12 hours, so in practice every chat is short.
+derived from them, reviews included, and its handovers to a careers adviser with their messages. A chat
+is deleted once its latest message is older than the retention period; the widget starts a new chat id
+after 12 hours (7 days while a handover waits for its answer), so in practice every chat is short.
 
 A student's request is refused for a chat in which a message signalled a risk: safeguarding overrides
 it, and that chat stays for the school's safeguarding lead until the retention period ends, whatever the
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 import settings
+from analytics import handover
 from analytics.models import Conversation, Fact, ForgottenChat, Review, Turn
 from analytics.sync import EVENTS
 from contract import RISK_INTENT
@@ -74,6 +76,8 @@ def forget_chat(engine: Engine, sender_id: str, now: float | None = None) -> boo
             ):
                 return False
             _delete(conn, [sender_id])
+        else:  # no Rasa events yet: only what the web app stored
+            handover.delete_for(conn, [sender_id])
         conn.execute(sa.delete(ForgottenChat).where(ForgottenChat.sender_id == sender_id))
         conn.execute(sa.insert(ForgottenChat).values(sender_id=sender_id, at=now or time.time()))
     return True
@@ -91,6 +95,7 @@ def finish_forgetting(engine: Engine, now: float | None = None) -> None:
 
 
 def _delete(conn: Connection, senders: list[str]) -> int:
+    handover.delete_for(conn, senders)
     conversations = sa.select(Conversation.id).where(Conversation.sender_id.in_(senders))
     conn.execute(sa.delete(Review).where(Review.conversation_id.in_(conversations)))
     for table in (Fact, Turn, Conversation):

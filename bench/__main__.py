@@ -22,6 +22,8 @@ from typing import Any
 from bench import (
     conversations,
     dashboard,
+    evidence,
+    handover,
     load,
     matching,
     ncs_answers,
@@ -49,12 +51,14 @@ def benchmarks(quick: bool) -> dict[str, Callable[[], Any]]:
         "ncs_answers": lambda: ncs_answers.main(titles=100 if quick else None),
         "safeguarding": lambda: safeguarding.main(quick=quick),
         "redaction": redaction.main,
+        "evidence": evidence.main,
         "serve": lambda: serve.main(rounds=3 if quick else 20, train=not quick),
         "load": lambda: load.main(conversations=40 if quick else 200),
         "scale_out": lambda: scale_out.main(
             conversations=16 if quick else 64, concurrency=8 if quick else 32
         ),
         "widget": lambda: widget.main(rounds=3 if quick else 10),
+        "handover": lambda: handover.main(rounds=10 if quick else 40),
         "dashboard": lambda: dashboard.main(
             events=100_000 if quick else 1_000_000, rounds=5 if quick else 20
         ),

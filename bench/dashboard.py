@@ -30,6 +30,7 @@ PAGES = (
     "/dashboard/unanswered",
     "/dashboard/conversations",
     "/dashboard/gatsby",
+    "/dashboard/readiness",
 )
 VIEWS = {  # who is looking, and at what
     "admin, last 30 days": ("admin", ""),

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from analytics import accounts, evidence, queries, readiness, retention
+from analytics import accounts, evidence, handover, queries, readiness, retention
 from analytics.__main__ import main as analytics_command
 from analytics.accounts import AccountError, Scope
 from analytics.models import Conversation, Fact, Review, SyncState, Turn
@@ -475,3 +475,35 @@ def test_a_chat_deleted_when_it_held_the_newest_events_does_not_hide_the_next_ch
     with engine.connect() as conn:
         senders = conn.execute(sa.select(Turn.sender_id).order_by(Turn.id)).scalars().all()
     assert senders == ["earlier", "next"]
+
+
+def test_the_handover_queue_puts_risk_then_the_longest_waiting_first_and_deletes_with_the_chat(engine):
+    now = time.time()
+    early, _ = handover.request(engine, "demo", "chat-early-0000001", "9X", 9, now=now - 600)
+    late, _ = handover.request(engine, "demo", "chat-late-00000001", now=now - 60)
+    risky, _ = handover.request(engine, "demo", "chat-risky-0000001", now=now - 30)
+    taken, _ = handover.request(engine, "demo", "chat-taken-0000001", now=now - 900)
+    elsewhere, _ = handover.request(engine, "riverside", "chat-other-0000001", now=now)
+    again, new = handover.request(engine, "demo", "chat-early-0000001", now=now)
+    assert (again.id, new) == (early.id, False)  # one open handover per chat
+
+    said = handover.add_message(engine, risky.id, handover.STUDENT, "hello?")
+    handover.flag_risk(engine, said.id, risky.id)
+    assert handover.answer(engine, taken.id, "adviser1", "Hi there") is not None
+    handover.add_message(engine, taken.id, handover.STUDENT, "thanks")
+    order = [h.id for h in handover.queue(engine, frozenset({"demo"}), now=now)]
+    assert order == [risky.id, early.id, late.id, taken.id]
+    assert elsewhere.id not in order
+    mine = next(h for h in handover.queue(engine, None, now=now) if h.id == taken.id)
+    assert (mine.status, mine.adviser, mine.unanswered) == ("active", "adviser1", 1)
+
+    assert handover.close(engine, taken.id, "Handed back.")
+    assert not handover.close(engine, taken.id, "Handed back.")  # once only
+    assert handover.answer(engine, taken.id, "adviser1", "late") is None
+    a_day_later = now + handover.RECENT_S + 60
+    assert taken.id not in [h.id for h in handover.queue(engine, None, now=a_day_later)]
+    assert [m.author for m in handover.messages_after(engine, taken.id)] == ["adviser", "student", "note"]
+
+    assert retention.forget_chat(engine, "chat-taken-0000001")
+    assert handover.get(engine, taken.id) is None and handover.messages_after(engine, taken.id) == []
+    assert handover.get(engine, early.id) is not None  # other chats are untouched

@@ -40,6 +40,9 @@ PROMISES = {
         and f["throughput_two_to_one"] > 0
     ),
     "dashboard": lambda f: f["postgresql"]["worst_page_p95_ms"] > 0,
+    "handover": lambda f: (
+        f["request_to_adviser_screen"]["n"] == f["adviser_answer_to_student_stream"]["n"] == 10
+    ),
 }
 
 

@@ -11,7 +11,16 @@ def main() -> None:
     config = settings.at_start()  # fails here, naming the variable, if a setting is bad
     host, port = config.web_host, config.web_port
     # ws="none": no websockets are served, and Rasa pins a websockets release too old for uvicorn's.
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, ws="none", log_level="warning")
+    # A live page (web/live.py) never ends its response by itself: stopping waits for them this long.
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        ws="none",
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 Pages: ``/demo`` (a school page with the chat, as a school would embed it), ``/teacher`` (set up a lesson
 and copy its snippet or link), ``/lesson/{school}`` (the chat on a page of its own, for a lesson link or
 an iframe) and ``/plan`` (the printable careers plan). The widget's script and styles are static files;
-its API is in ``web/chat.py`` and the advisers' dashboard in ``web/dashboard.py``. The analytics worker
-(``analytics/worker.py``, a process of its own) keeps the dashboard's tables up to date.
+its API is in ``web/chat.py``, the advisers' dashboard in ``web/dashboard.py``, and a chat handed over
+to a careers adviser in ``web/handover.py`` (the student's side) and ``web/advisers.py`` (the
+adviser's). The analytics worker (``analytics/worker.py``, a process of its own) keeps the dashboard's
+tables up to date.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,9 +29,11 @@ from analytics import readiness
 from analytics.sync import conversations_engine
 from careers_catalog import Catalog
 from careers_catalog.careers.plan import plan_from_link
+from privacy.redaction import redact
 from settings.schools import School, load_schools, origin_of
-from web import chat, dashboard
+from web import advisers, chat, dashboard
 from web.lessons import YEAR_GROUPS, lesson_activity, lesson_topics, new_class_code
+from web.live import Hub
 from web.login_throttle import LoginThrottle
 from web.middleware import BodyLimit, SecurityHeaders
 from web.pages import page
@@ -115,6 +120,9 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if any(school.adviser_hours for school in schools.values()):
+            # The name finder loads spaCy's model on first use: not during a student's first handover.
+            asyncio.get_running_loop().run_in_executor(None, redact, "Hello, I'm warming up")
         async with aiohttp.ClientSession() as session:
             app.state.http = session
             yield
@@ -135,7 +143,12 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
         Route("/api/chat/{school}/forget", chat.preflight, methods=["OPTIONS"]),
         Route("/api/chat/{school}/readiness", chat.readiness_answers, methods=["POST"]),
         Route("/api/chat/{school}/readiness", chat.preflight, methods=["OPTIONS"]),
+        Route("/api/chat/{school}/handover", chat.handover_stream, methods=["GET"]),
+        Route("/api/chat/{school}/handover", chat.preflight, methods=["OPTIONS"]),
+        Route("/api/chat/{school}/handover/end", chat.handover_end, methods=["POST"]),
+        Route("/api/chat/{school}/handover/end", chat.preflight, methods=["OPTIONS"]),
         *dashboard.ROUTES,
+        *advisers.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
@@ -151,6 +164,7 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
     app.state.catalog = catalog
     app.state.conversations = conversations_engine(config.conversations_url())
     app.state.login_throttle = LoginThrottle()
+    app.state.hub = Hub()  # wakes the live pages of a handover (web/live.py)
     per_sender, per_address = config.chat_rate_limits()
     app.state.chat = chat.ChatSettings(
         schools=schools,

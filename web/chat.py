@@ -1,7 +1,8 @@
 """The chat API the widget talks to: ``/api/chat/{school}`` (messages), ``/api/chat/{school}/config``
 (how the chat looks, what a lesson opens on, and the careers-readiness check when the lesson asks for
-one), ``/api/chat/{school}/forget`` (the student's "Delete my chat") and ``/api/chat/{school}/readiness``
-(a readiness check's answers, kept only as counts).
+one), ``/api/chat/{school}/forget`` (the student's "Delete my chat"), ``/api/chat/{school}/readiness``
+(a readiness check's answers, kept only as counts) and ``/api/chat/{school}/handover`` (a careers
+adviser's answers, live, once the student has asked for a person: web/handover.py).
 
 It answers a school's chat only from that school's allowed origins (CORS), checks and cleans what the
 browser sends, adds the school and lesson as metadata (never anything about the student), passes the
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +28,11 @@ from analytics import readiness
 from analytics.retention import forget_chat
 from contract import CARD_FIELDS, MAX_MESSAGE_CHARS, Intent, Lesson, payload
 from settings.schools import CLASS_CODE, School, origin_of
+from web import handover
+from web.inputs import SENDER_ID, body_with_sender, clean_message
 from web.lessons import YEAR_GROUPS, Topic, opening_for
 from web.rate_limit import RateLimit, wait_message
 
-SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 YEAR = re.compile(r"^[0-9]{1,2}$")
 # A message of MAX_MESSAGE_CHARS, each written as a JSON escape, with room to spare: anything larger is
 # refused (web/middleware.py) before it is read.
@@ -52,6 +53,8 @@ KEPT = (
     "Everything you write from now on starts a new chat."
 )
 READINESS_THANKS = "Thank you. Your answers are added to your class's, without your name."
+RASA_FAILED = "The careers helper had a problem. Please try again."
+RASA_AWAY = "The careers helper is not answering right now. Please try again soon."
 # When Rasa answers with nothing at all (an action failed: the action server or a database is down).
 NO_ANSWER = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment."
 
@@ -64,18 +67,6 @@ class ChatSettings:
     own_origin: str | None  # the web app's public origin (WEB_APP_URL); same-origin pages are allowed
     per_sender: RateLimit
     per_address: RateLimit
-
-
-def clean_message(text: object) -> str | None:
-    """The message with control characters and surrounding space removed, and any half of a UTF-16
-    surrogate pair that arrived alone (JSON allows ``"\\ud800"``) shown as U+FFFD, so that the message can
-    be stored and answered; None if nothing is left."""
-    if not isinstance(text, str):
-        return None
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
-    kept = " ".join(kept.split())
-    return kept or None
 
 
 def _error(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -134,7 +125,10 @@ def for_school(handler: SchoolHandler) -> Callable[[Request], Awaitable[Response
 async def preflight(
     request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
 ) -> Response:
-    headers |= {"Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Content-Type"}
+    headers |= {
+        "Access-Control-Allow-Methods": "GET, POST",
+        "Access-Control-Allow-Headers": "Content-Type, Last-Event-ID",
+    }
     return Response(status_code=204, headers=headers | {"Access-Control-Max-Age": "600"})
 
 
@@ -184,24 +178,13 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     return kept
 
 
-async def _body_with_sender(request: Request) -> dict[str, Any] | str:
-    """The JSON body with its well-formed chat id (``sender``), or what is wrong with it."""
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
-        return "Send JSON with the chat id (sender)."
-    if not isinstance(body, dict) or not SENDER_ID.match(str(body.get("sender", ""))):
-        return "A chat id (sender) of 16 to 64 letters, digits or hyphens is needed."
-    return body
-
-
 @for_school
 async def forget(
     request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
 ) -> Response:
     """Delete the chat whose id the browser holds, everywhere it is stored, unless a message in it
     signalled a risk (analytics/retention.py). The browser forgets its copy either way."""
-    body = await _body_with_sender(request)
+    body = await body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
     try:
@@ -250,7 +233,7 @@ async def readiness_answers(
 @for_school
 async def send(request: Request, settings: ChatSettings, school: School, headers: dict[str, str]) -> Response:
     """One student message in, the assistant's replies out."""
-    body = await _body_with_sender(request)
+    body = await body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
     message = clean_message(body.get("message"))
@@ -267,23 +250,70 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
     if wait is not None:
         return _too_fast(wait, headers)
     metadata = {Lesson.SCHOOL: school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
-    rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
-    session: aiohttp.ClientSession = request.app.state.http
     try:
-        async with session.post(
-            f"{settings.rasa_url}/webhooks/widget/webhook",
-            json=rasa_body,
-            timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_S),
-        ) as reply:
-            if reply.status != 200:
-                return _error("The careers helper had a problem. Please try again.", 502, headers)
-            replies = await reply.json()
-    except (aiohttp.ClientError, TimeoutError, ValueError):
-        return _error("The careers helper is not answering right now. Please try again soon.", 503, headers)
+        current = await handover.open_for(request, school, body["sender"])
+        sent = await handover.before_rasa(request, current, message) if current else None
+    except sa.exc.SQLAlchemyError:
+        return _error("The careers helper had a problem. Please try again.", 503, headers)
+    if current is not None:
+        metadata[Lesson.HANDOVER] = True
+    rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
+    replies = await _ask_rasa(request.app.state.http, settings.rasa_url, rasa_body)
+    if isinstance(replies, str):
+        if current is not None:  # the adviser has the message all the same
+            state = handover.state_of(current)
+            return JSONResponse({"messages": [], "handover": state}, headers=headers)
+        return _error(replies, 502 if replies == RASA_FAILED else 503, headers)
     shown = [m for m in map(_plain, replies if isinstance(replies, list) else []) if m]
+    try:
+        extra = await handover.after_rasa(
+            request, school, body["sender"], message, metadata, current, sent, handover.signals_in(replies)
+        )
+    except sa.exc.SQLAlchemyError:
+        extra = ([{"text": handover.NOT_PASSED_ON}], None)
+    if extra is not None:
+        more, state = extra
+        return JSONResponse({"messages": shown + more, "handover": state}, headers=headers)
     if not shown:
         shown = [{"text": NO_ANSWER, "buttons": [{"title": "Try again", "payload": message}]}]
     return JSONResponse({"messages": shown}, headers=headers)
+
+
+async def _ask_rasa(session: aiohttp.ClientSession, rasa_url: str, body: dict[str, Any]) -> Any:
+    """Rasa's replies to one message, or what to tell the student when there are none."""
+    try:
+        timeout = aiohttp.ClientTimeout(total=RASA_TIMEOUT_S)
+        async with session.post(f"{rasa_url}/webhooks/widget/webhook", json=body, timeout=timeout) as reply:
+            if reply.status != 200:
+                return RASA_FAILED
+            return await reply.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return RASA_AWAY
+
+
+@for_school
+async def handover_stream(
+    request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
+) -> Response:
+    """Live: a careers adviser's answers to this chat (Server-Sent Events)."""
+    sender = request.query_params.get("sender", "")
+    if not SENDER_ID.match(sender):
+        return _error("A chat id (sender) of 16 to 64 letters, digits or hyphens is needed.", 400, headers)
+    return await handover.student_stream(request, school, sender, headers)
+
+
+@for_school
+async def handover_end(
+    request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
+) -> Response:
+    """The student goes back to the assistant."""
+    body = await body_with_sender(request)
+    if isinstance(body, str):
+        return _error(body, 400, headers)
+    try:
+        return await handover.student_ends(request, school, body["sender"], headers)
+    except sa.exc.SQLAlchemyError:
+        return _error("That didn't work just now. Please try again in a moment.", 503, headers)
 
 
 def _plain(reply: object) -> dict[str, Any] | None:

@@ -61,12 +61,15 @@
   // A conversation left alone for KEEP_HOURS is forgotten, so the next student on a shared school
   // computer starts afresh.
   const KEEP_HOURS = 12;
+  // A chat waiting for a careers adviser's answer is kept longer: out of hours, the answer may come days later.
+  const KEEP_HANDOVER_DAYS = 7;
   function fresh() {
     const now = Date.now();
     return { sender: newSender(), messages: [], open: opt.open === "true", lessonOpened: false, started: now, saved: now };
   }
   let state = store.get();
-  const stale = state && !(Date.now() - state.saved < KEEP_HOURS * 3600 * 1000);
+  const keptFor = state && state.handover ? KEEP_HANDOVER_DAYS * 24 : KEEP_HOURS;
+  const stale = state && !(Date.now() - state.saved < keptFor * 3600 * 1000);
   if (!state || stale || typeof state.sender !== "string" || !Array.isArray(state.messages)) state = fresh();
   // Another tab may have started a new conversation since this one was read: that one wins, and a late
   // reply to the old conversation is dropped rather than bringing the old conversation back.
@@ -146,6 +149,9 @@
     type: "button", class: "header-button close", "aria-label": "Close the careers chat", onclick: () => setOpen(false),
   }, el("span", { "aria-hidden": "true", text: "×" }));
   const banner = el("div", { class: "lesson", hidden: "" });
+  const personText = el("p", { class: "person-text" });
+  const backButton = el("button", { type: "button", class: "tool", onclick: backToAssistant, text: "Back to the assistant" });
+  const personBar = el("div", { class: "person", role: "status", hidden: "" }, personText, backButton);
   const check = el("section", { class: "check", hidden: "", "aria-labelledby": "cc-check-title" });
   const log = el("div", {
     id: ids.log, class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
@@ -177,7 +183,7 @@
   }));
   const panel = el("div", {
     id: ids.panel, class: "panel", role: INLINE ? "region" : "dialog", "aria-labelledby": ids.title,
-  }, el("div", { class: "header" }, title, restart, close), banner, check, log,
+  }, el("div", { class: "header" }, title, restart, close), banner, personBar, check, log,
   el("div", { class: "footer" }, status, retryButton, form, confirmBox, tools, privacy));
 
   root.append(el("link", { rel: "stylesheet", href: `${BASE}/static/widget.css` }));
@@ -189,9 +195,11 @@
 
   // --- rendering messages -----------------------------------------------------------------------------
   function renderMessage(message) {
-    const who = message.from === "user" ? "You" : "Careers helper";
-    const item = el("div", { class: `message ${message.from === "user" ? "user" : "bot"}${message.failed ? " failed" : ""}` });
-    item.append(el("span", { class: "visually-hidden", text: `${who}: ` }));
+    const who = { user: "You", adviser: "Careers adviser", note: "Note" }[message.from] || "Careers helper";
+    const kind = message.from === "user" ? "user" : `bot${message.from === "adviser" || message.from === "note" ? ` ${message.from}` : ""}`;
+    const item = el("div", { class: `message ${kind}${message.failed ? " failed" : ""}` });
+    // An adviser's message is signed where everyone sees it; the others are told apart by their look.
+    item.append(el("span", { class: message.from === "adviser" ? "from" : "visually-hidden", text: `${who}: ` }));
     const bubble = el("div", { class: "bubble" });
     if (message.card) {
       const card = el("div", { class: "card" },
@@ -422,7 +430,7 @@
     });
     let body = null;
     try { body = await reply.json(); } catch (e) { body = null; }
-    if (reply.ok && body && Array.isArray(body.messages)) return body.messages;
+    if (reply.ok && body && Array.isArray(body.messages)) return body;
     const error = new Error((body && body.error) || "The careers helper had a problem.");
     error.retry = reply.status >= 500 || reply.status === 429;
     throw error;
@@ -441,14 +449,16 @@
     setStatus(TYPING, false);
     const sender = state.sender;
     try {
-      const replies = await post(message.payload, sender);
+      const body = await post(message.payload, sender);
+      const replies = body.messages;
       if (state.sender !== sender) return false; // the conversation was started again meanwhile
+      if (body.handover) followHandover(body.handover);
       markSent(message);
       pending = null;
       attempts = 0;
       setStatus("", false);
       const shown = replies.map((r) => add({ from: "bot", text: r.text || "", buttons: r.buttons || [], card: r.card || null }));
-      if (!replies.length) shown.push(add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." }));
+      if (!replies.length && !state.handover) shown.push(add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." }));
       showAnswer(shown[0]);
       return true;
     } catch (error) {
@@ -562,6 +572,8 @@
 
   // A new chat id with nothing in it, in this tab and the others; the caller greets it.
   function newChat() {
+    if (state.handover) endHandover(state.sender); // nobody is left to read an adviser's answer
+    stopLive();
     clearTimeout(retryTimer);
     pending = null;
     attempts = 0;
@@ -571,6 +583,7 @@
     store.clear();
     save();
     renderAll();
+    showPerson();
   }
 
   function startAgain() {
@@ -625,10 +638,96 @@
     input.focus();
   }
 
+  // --- a careers adviser in the chat (web/handover.py) ------------------------------------------------------
+  // Once the student has asked for a person, the adviser's answers arrive by Server-Sent Events, now or the
+  // next time this browser opens the chat; the stream resends anything after the last message seen.
+  let live = null;
+  function followHandover(h) {
+    const before = state.handover;
+    state.handover = { id: h.id, status: h.status, after: Math.max(h.after || 0, (before && before.id === h.id && before.after) || 0) };
+    save();
+    showPerson();
+    if (h.status !== "closed") startLive();
+  }
+
+  function showPerson() {
+    const h = state.handover;
+    personBar.hidden = !h;
+    if (!h) return;
+    personText.textContent = h.status === "active"
+      ? "You're chatting with a careers adviser. The assistant is staying quiet."
+      : "Waiting for a careers adviser. Their answer will show here. The assistant is staying quiet.";
+  }
+
+  function startLive() {
+    if (live || !state.handover || !("EventSource" in window)) return;
+    const h = state.handover;
+    const sender = state.sender;
+    live = new EventSource(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/handover?sender=${encodeURIComponent(sender)}&after=${h.after || 0}`);
+    // A refusal or a server error closes the stream for good: try again in a while. A dropped connection
+    // is reopened by the browser itself.
+    live.addEventListener("error", () => {
+      if (live && live.readyState === EventSource.CLOSED) { stopLive(); setTimeout(startLive, 30000); }
+    });
+    live.addEventListener("message", (e) => {
+      const m = JSON.parse(e.data);
+      if (state.sender !== sender || !state.handover || m.id <= (state.handover.after || 0)) return;
+      state.handover.after = m.id;
+      showAnswer(add({ from: m.from === "note" ? "note" : m.from === "assistant" ? "bot" : "adviser", text: m.text }));
+    });
+    live.addEventListener("status", (e) => {
+      const s = JSON.parse(e.data);
+      if (state.sender !== sender || !state.handover) return;
+      if (s.status === "closed" || s.status === "none") { // handed back, or deleted
+        stopLive();
+        state.handover = null;
+        save();
+        showPerson();
+        return;
+      }
+      state.handover.status = s.status;
+      save();
+      showPerson();
+    });
+  }
+
+  function stopLive() {
+    if (live) live.close();
+    live = null;
+  }
+
+  function endHandover(sender) {
+    return fetch(`${BASE}/api/chat/${encodeURIComponent(SCHOOL)}/handover/end`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender }),
+    });
+  }
+
+  async function backToAssistant() {
+    backButton.disabled = true;
+    try {
+      const reply = await endHandover(state.sender);
+      const body = await reply.json();
+      if (!reply.ok) throw new Error(body.error);
+      stopLive();
+      state.handover = null;
+      add({ from: "bot", text: body.message });
+      showPerson();
+      input.focus();
+    } catch (error) {
+      setStatus((error && error.message) || "Can't reach the careers helper. Try again in a moment.", false);
+    } finally {
+      backButton.disabled = false;
+    }
+  }
+
   function mount() {
     const target = INLINE && opt.target ? document.getElementById(opt.target) : null;
     (target || document.body).append(host);
     renderAll();
+    showPerson();
+    startLive();
     loadConfig();
     setOpen(INLINE || state.open, false);
   }
@@ -642,6 +741,8 @@
     if (next && Array.isArray(next.messages) && (next.sender === state.sender || newer(next))) {
       state = next;
       renderAll();
+      showPerson();
+      if (state.handover) startLive(); else stopLive();
     }
   });
 })();
