@@ -23,7 +23,7 @@ RASA_EVENT_KEYS = {"action_name", "utter_action"}
 NO_EXAMPLES = {Intent.NLU_FALLBACK}
 # Entities no training example tags: the safeguarding classifier sets the first (bot/safeguarding.py),
 # and only buttons carry the others (as keywords of ``payload`` and ``button``).
-REPLY_LISTS = {"REPLIES", "REPLY_OF_RESPONSE"}
+REPLY_LISTS = {"REPLIES", "REPLY_OF_RESPONSE", "CANNOT_HELP_REPLIES"}
 NOT_TAGGED = {Entity.RISK_CATEGORY, Entity.PAGE, Entity.QUIZ_CHOICE}
 
 

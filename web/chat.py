@@ -250,11 +250,11 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
     if wait is not None:
         return _too_fast(wait, headers)
     metadata = {Lesson.SCHOOL: school.id, **lesson_metadata(body.get("lesson"), settings.topics)}
+    current = await handover.open_for(request, school, body["sender"])
     try:
-        current = await handover.open_for(request, school, body["sender"])
         sent = await handover.before_rasa(request, current, message) if current else None
-    except sa.exc.SQLAlchemyError:
-        return _error("The careers helper had a problem. Please try again.", 503, headers)
+    except sa.exc.SQLAlchemyError:  # the adviser cannot get it: the assistant answers instead
+        current = sent = None
     if current is not None:
         metadata[Lesson.HANDOVER] = True
     rasa_body = {"sender": body["sender"], "message": message, "metadata": metadata}
@@ -267,7 +267,7 @@ async def send(request: Request, settings: ChatSettings, school: School, headers
     shown = [m for m in map(_plain, replies if isinstance(replies, list) else []) if m]
     try:
         extra = await handover.after_rasa(
-            request, school, body["sender"], message, metadata, current, sent, handover.signals_in(replies)
+            request, school, body["sender"], message, metadata, current, sent, replies, shown
         )
     except sa.exc.SQLAlchemyError:
         extra = ([{"text": handover.NOT_PASSED_ON}], None)

@@ -21,6 +21,7 @@ never the student's identity.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import anyio
@@ -35,6 +36,7 @@ from settings.hours import UK, when_text
 from settings.schools import School
 from web.live import Hub, event, handover_topic, last_event_id, school_topic, stream
 
+log = logging.getLogger(__name__)
 ASKED_IN = (
     "I've asked your school's careers advisers to join this chat. They'll see what we've said so far, but "
     "not your name. An adviser is online, so someone should reply here soon. While an adviser has the "
@@ -79,16 +81,20 @@ def signals_in(replies: object) -> set[str]:
 
 
 def state_of(summary: records.Summary) -> dict[str, Any]:
-    """What the widget keeps of a handover: its id and status. (The last answer it has seen, ``after``,
-    moves only with the answers it is sent.)"""
-    return {"id": summary.id, "status": summary.status, "after": 0}
+    """What the widget keeps of a handover: its id and status (and, as answers arrive, the last one)."""
+    return {"id": summary.id, "status": summary.status}
 
 
 async def open_for(request: Request, school: School, sender: str) -> records.Summary | None:
-    """The chat's open handover, if any (the chat API marks the message for Rasa from it)."""
+    """The chat's open handover, if any (the chat API marks the message for Rasa from it). With the
+    conversations database down, none: the assistant answers, as it does for every other chat then."""
     if school.adviser_hours is None:
         return None
-    return await anyio.to_thread.run_sync(records.open_for, _engine(request), school.id, sender)
+    try:
+        return await anyio.to_thread.run_sync(records.open_for, _engine(request), school.id, sender)
+    except sa.exc.SQLAlchemyError:
+        log.warning("Handovers cannot be read (the conversations database is down): the assistant answers")
+        return None
 
 
 async def before_rasa(request: Request, current: records.Summary, text: str) -> records.Message:
@@ -110,18 +116,46 @@ async def after_rasa(
     metadata: dict[str, Any],
     current: records.Summary | None,
     sent: records.Message | None,
-    signals: set[str],
+    replies: object,
+    shown: list[dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
-    """What the student is told beside Rasa's replies, and the handover's state for the widget; None when
-    this message has nothing to do with a handover."""
-    engine = _engine(request)
+    """What the student is told beside Rasa's ``shown`` replies, and the handover's state for the
+    widget; None when this message has nothing to do with a handover."""
+    signals = signals_in(replies)
     if current is not None and sent is not None:
-        if Signal.RISK in signals:
-            await anyio.to_thread.run_sync(records.flag_risk, engine, sent.id, current.id)
-            hub(request).publish(handover_topic(current.id), school_topic(school.id))
+        await _during(request, current, sent, signals, shown)
         return [], state_of(current)
     if Signal.HANDOVER not in signals or school.adviser_hours is None:
         return None
+    return await _requested(request, school, sender, text, metadata)
+
+
+async def _during(
+    request: Request,
+    current: records.Summary,
+    sent: records.Message,
+    signals: set[str],
+    shown: list[dict[str, Any]],
+) -> None:
+    """A message written while the handover is open: a risk flags it, and whatever the assistant said
+    (only ever the safeguarding reply) is shown to the adviser too."""
+    engine = _engine(request)
+    if Signal.RISK in signals:
+        await anyio.to_thread.run_sync(records.flag_risk, engine, sent.id, current.id)
+    said = "\n\n".join(m["text"] for m in shown if m.get("text"))  # Rasa sends each paragraph apart
+    if said:
+        await anyio.to_thread.run_sync(records.add_message, engine, current.id, records.ASSISTANT, said)
+    if Signal.RISK in signals or shown:
+        hub(request).publish(handover_topic(current.id), school_topic(current.school))
+
+
+async def _requested(
+    request: Request, school: School, sender: str, text: str, metadata: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Open a handover (or find the one already open) and say what happens next."""
+    engine = _engine(request)
+    hours = school.adviser_hours
+    assert hours is not None
     summary, new = await anyio.to_thread.run_sync(
         records.request,
         engine,
@@ -137,9 +171,8 @@ async def after_rasa(
     now = dt.datetime.now(UK)
     if not new:
         text = ASKED_ALREADY
-    elif not school.adviser_hours.is_open(now):
-        opening = school.adviser_hours.next_open(now)
-        text = ASKED_OUT_OF_HOURS.format(hours=school.adviser_hours.describe(), when=when_text(opening, now))
+    elif not hours.is_open(now):
+        text = ASKED_OUT_OF_HOURS.format(hours=hours.describe(), when=when_text(hours.next_open(now), now))
     elif hub(request).listening(school_topic(school.id)):
         text = ASKED_IN
     else:
@@ -166,7 +199,7 @@ async def student_stream(request: Request, school: School, sender: str, headers:
 
         return stream(hub(request), (), none, headers)
     after = last_event_id(request.query_params, request.headers)
-    authors = (records.ADVISER, records.NOTE, records.ASSISTANT)
+    authors = (records.ADVISER, records.NOTE)  # the assistant's replies came with the student's message
 
     async def read() -> tuple[list[str], bool]:
         nonlocal after

@@ -23,10 +23,7 @@ NO_ADVISERS = (
     "I can't pass this chat to a person at your school. Your school's careers adviser is the best person to "
     "ask, though: ask your form tutor or the school office how to book a careers appointment."
 )
-# Replies that mean the assistant could not help: it did not understand the message, or the message asked
-# for something it does not do. An offer of a person starts the count again.
-FAILED = frozenset({"fallback", "did_you_mean", "out_of_scope"})
-OFFERED = "fallback_offer"
+OFFERED = "fallback_offer"  # the reply that offers a person: the count of failures starts again
 
 
 def offers_people(tracker: Tracker) -> bool:
@@ -45,7 +42,7 @@ def failed_twice(tracker: Tracker) -> bool:
         reply = (event.get("metadata") or {}).get("reply") if event.get("event") == "bot" else None
         if reply == OFFERED:
             break
-        failures += reply in FAILED
+        failures += reply in messages.CANNOT_HELP_REPLIES
     return failures >= 1
 
 

@@ -43,6 +43,9 @@ REPLIES = frozenset(
     | {"goodbye", "thanks", "out_of_scope", "fallback", "bot_challenge", "insult", "affirm", "deny"}
     | {"handover", "no_advisers", "fallback_offer"}
 )
+# Replies that mean the assistant could not help: it did not understand the message, or the message asked
+# for something it does not do (bot/actions/handover.py offers a person the second time).
+CANNOT_HELP_REPLIES = frozenset({"fallback", "did_you_mean", "out_of_scope"})
 REPLY_OF_RESPONSE = {
     "utter_greet": "greeting",
     "utter_help": "help",

@@ -644,7 +644,7 @@
   let live = null;
   function followHandover(h) {
     const before = state.handover;
-    state.handover = { id: h.id, status: h.status, after: Math.max(h.after || 0, (before && before.id === h.id && before.after) || 0) };
+    state.handover = { id: h.id, status: h.status, after: (before && before.id === h.id && before.after) || 0 };
     save();
     showPerson();
     if (h.status !== "closed") startLive();
