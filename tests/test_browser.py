@@ -614,6 +614,22 @@ def test_a_conversation_left_for_half_a_day_is_forgotten_for_the_next_student(fa
     expect(page.get_by_text("is being a vet hard")).to_have_count(0)
 
 
+def test_the_readiness_checks_thanks_stays_when_the_lessons_first_answer_comes_after_it(
+    fake_web, fake_rasa, context
+):
+    fake_rasa.rasa_replies = [{"text": "You said: {message}"}]
+    fake_rasa.plan["/webhooks"] = ["slow"]  # the lesson's opening answer takes 3 seconds
+    page = context.new_page()
+    page.goto(f"{fake_web}/lesson/demo?topic=tech&class=SLOW-1&check=end")
+    page.get_by_role("button", name="Skip").wait_for()
+    page.get_by_role("group", name="1. I know about lots of different jobs").get_by_label("Partly").check()
+    page.get_by_role("button", name="Send my answers").click()
+    thanks = page.locator(".status")
+    expect(thanks).to_contain_text("added to your class's, without your name")
+    expect(bot_messages(page).last).to_contain_text("You said:", timeout=ANSWER_TIMEOUT_MS)
+    expect(thanks).to_contain_text("added to your class's, without your name")  # not wiped by the answer
+
+
 def test_start_again_in_one_tab_is_not_undone_by_a_late_answer_in_another(fake_web, fake_rasa, context):
     fake_rasa.rasa_replies = [{"text": "You said: {message}"}]
     first = open_chat(context.new_page(), f"{fake_web}/demo")

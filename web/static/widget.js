@@ -456,7 +456,9 @@
       markSent(message);
       pending = null;
       attempts = 0;
-      setStatus("", false);
+      // Clear only what sending said (typing, trying again): not a note shown meanwhile, such as the
+      // readiness check's thanks when the lesson's first answer arrives after it.
+      if (status.textContent === TYPING || !retryButton.hidden) setStatus("", false);
       const shown = replies.map((r) => add({ from: "bot", text: r.text || "", buttons: r.buttons || [], card: r.card || null }));
       if (!replies.length && !state.handover) shown.push(add({ from: "bot", text: "Sorry, I have no answer to that. Try asking another way." }));
       showAnswer(shown[0]);
