@@ -11,12 +11,12 @@ tables up to date.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
+import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -121,8 +121,10 @@ def create_app(config: settings.Config | None = None, catalog: Catalog | None = 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if any(school.adviser_hours for school in schools.values()):
-            # The name finder loads spaCy's model on first use: not during a student's first handover.
-            asyncio.get_running_loop().run_in_executor(None, redact, "Hello, I'm warming up")
+            # The name finder (privacy/) loads its word lists and spaCy's model on first use, for a few
+            # seconds: here, before the app takes requests, not during a student's first handover, and
+            # not beside other requests (it holds the interpreter all that time).
+            await anyio.to_thread.run_sync(redact, "Hello, I'm warming up")
         async with aiohttp.ClientSession() as session:
             app.state.http = session
             yield
