@@ -82,27 +82,25 @@ def _row(conn: Connection, handover_id: int) -> Any:
     return conn.execute(sa.select(Handover).where(Handover.id == handover_id)).first()
 
 
+def _newest(conn: Connection, school: str, sender_id: str, open_only: bool) -> Any:
+    """The chat's newest handover (only one not closed, with ``open_only``), or None."""
+    query = sa.select(Handover).where(Handover.school == school, Handover.sender_id == sender_id)
+    if open_only:
+        query = query.where(Handover.status != CLOSED)
+    return conn.execute(query.order_by(Handover.id.desc()).limit(1)).first()
+
+
 def open_for(engine: Engine, school: str, sender_id: str) -> Summary | None:
     """The chat's handover that is not closed, if there is one."""
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(Handover)
-            .where(Handover.school == school, Handover.sender_id == sender_id, Handover.status != CLOSED)
-            .order_by(Handover.id.desc())
-            .limit(1)
-        ).first()
+        row = _newest(conn, school, sender_id, open_only=True)
         return _summary(conn, row) if row else None
 
 
 def latest_for(engine: Engine, school: str, sender_id: str) -> Summary | None:
     """The chat's newest handover, open or closed: what its browser reads answers from."""
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(Handover)
-            .where(Handover.school == school, Handover.sender_id == sender_id)
-            .order_by(Handover.id.desc())
-            .limit(1)
-        ).first()
+        row = _newest(conn, school, sender_id, open_only=False)
         return _summary(conn, row) if row else None
 
 
@@ -118,11 +116,7 @@ def request(
     that already has one open keeps it)."""
     now = now or time.time()
     with engine.begin() as conn:
-        existing = conn.execute(
-            sa.select(Handover)
-            .where(Handover.school == school, Handover.sender_id == sender_id, Handover.status != CLOSED)
-            .limit(1)
-        ).first()
+        existing = _newest(conn, school, sender_id, open_only=True)
         if existing is not None:
             return _summary(conn, existing), False
         handover_id = conn.execute(
@@ -134,7 +128,7 @@ def request(
                 year_group=year_group,
                 requested_at=now,
                 updated_at=now,
-            )  # fmt: skip
+            )
         ).inserted_primary_key[0]
         return _summary(conn, _row(conn, handover_id)), True
 
@@ -196,14 +190,31 @@ def messages_after(
     engine: Engine, handover_id: int, after: int = 0, authors: tuple[str, ...] | None = None
 ) -> list[Message]:
     """The handover's messages with an id above ``after``, oldest first (only ``authors``' if given)."""
+    with engine.connect() as conn:
+        return _messages_after(conn, handover_id, after, authors)
+
+
+def changes(
+    engine: Engine, handover_id: int, after: int, authors: tuple[str, ...] | None = None
+) -> tuple[list[Message], Summary | None]:
+    """What a page following a handover has not seen: its messages after ``after`` (``authors``' only, if
+    given) and the handover as it is now (None once deleted), read together."""
+    with engine.connect() as conn:
+        messages = _messages_after(conn, handover_id, after, authors)
+        row = _row(conn, handover_id)  # after the messages: the status is never older than they are
+        return messages, _summary(conn, row) if row else None
+
+
+def _messages_after(
+    conn: Connection, handover_id: int, after: int, authors: tuple[str, ...] | None
+) -> list[Message]:
     query = sa.select(HandoverMessage).where(
         HandoverMessage.handover_id == handover_id, HandoverMessage.id > after
     )
     if authors is not None:
         query = query.where(HandoverMessage.author.in_(authors))
-    with engine.connect() as conn:
-        rows = conn.execute(query.order_by(HandoverMessage.id)).all()
-        return [Message(r.id, r.handover_id, r.author, r.text, r.risk, r.at) for r in rows]
+    rows = conn.execute(query.order_by(HandoverMessage.id)).all()
+    return [Message(r.id, r.handover_id, r.author, r.text, r.risk, r.at) for r in rows]
 
 
 def queue(engine: Engine, schools: frozenset[str] | None, now: float | None = None) -> list[Summary]:

@@ -10,7 +10,7 @@ The queue puts a chat at risk first, for every adviser and safeguarding lead of 
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 from typing import Any
 
 import anyio
@@ -22,21 +22,17 @@ from starlette.routing import Route
 from analytics import handover as records
 from analytics.accounts import Account
 from analytics.queries import anonymous_id, conversation, local_time
-from settings.hours import UK
 from settings.schools import School
 from web.chat import clean_message
 from web.dashboard import Refused, signed_in
-from web.handover import hub
+from web.handover import engine, hub
 from web.live import event, handover_topic, last_event_id, school_topic, stream
 from web.pages import page
 
 ADVISER_ROLES = ("admin", "adviser", "safeguarding")
 NOTE_ADVISER_ENDED = "The careers adviser handed the chat back to the assistant."
 CLOSED_ALREADY = "This chat has already been handed back to the assistant."
-
-
-def _engine(request: Request) -> sa.engine.Engine:
-    return request.app.state.conversations
+NOT_YOURS = "That chat doesn't exist or isn't one you can see."
 
 
 def _row(h: records.Summary, schools: dict[str, School], now: float) -> dict[str, Any]:
@@ -62,16 +58,18 @@ def _row(h: records.Summary, schools: dict[str, School], now: float) -> dict[str
     }
 
 
-def _visible(account: Account, h: records.Summary | None) -> records.Summary:
+async def _handover(request: Request, account: Account) -> records.Summary:
+    """The handover the address names, if this user may see it; raises :class:`Refused` otherwise."""
+    h = await anyio.to_thread.run_sync(records.get, engine(request), request.path_params["id"])
     if h is None or not account.scope.allows(h.school):
-        raise Refused("That chat doesn't exist or isn't one you can see.")
+        raise Refused(NOT_YOURS)
     return h
 
 
 async def _queue(request: Request, account: Account) -> list[dict[str, Any]]:
     schools = request.app.state.chat.schools
-    found = await anyio.to_thread.run_sync(records.queue, _engine(request), account.scope.schools)
-    now = dt.datetime.now(UK).timestamp()
+    found = await anyio.to_thread.run_sync(records.queue, engine(request), account.scope.schools)
+    now = time.time()
     return [_row(h, schools, now) for h in found]
 
 
@@ -117,16 +115,16 @@ def _for_adviser(message: records.Message) -> dict[str, Any]:
 
 @signed_in(*ADVISER_ROLES)
 async def chat_page(request: Request, account: Account, csrf: str) -> Response:
-    engine = _engine(request)
-    h = _visible(account, await anyio.to_thread.run_sync(records.get, engine, request.path_params["id"]))
-    messages = await anyio.to_thread.run_sync(records.messages_after, engine, h.id, 0)
-    before = await anyio.to_thread.run_sync(_conversation_before, engine, account, h)
+    h = await _handover(request, account)
+    db = engine(request)
+    messages = await anyio.to_thread.run_sync(records.messages_after, db, h.id, 0)
+    before = await anyio.to_thread.run_sync(_conversation_before, db, account, h)
     schools = request.app.state.chat.schools
     return page(
         "dashboard/handover.html",
         account=account,
         csrf=csrf,
-        handover=_row(h, schools, dt.datetime.now(UK).timestamp()),
+        handover=_row(h, schools, time.time()),
         messages=[_for_adviser(m) for m in messages],
         before=before,
         closed=h.status == records.CLOSED,
@@ -147,16 +145,16 @@ def _conversation_before(engine: sa.engine.Engine, account: Account, h: records.
 
 @signed_in(*ADVISER_ROLES)
 async def chat_stream(request: Request, account: Account, csrf: str) -> Response:
-    engine = _engine(request)
-    h = await anyio.to_thread.run_sync(records.get, engine, request.path_params["id"])
-    if h is None or not account.scope.allows(h.school):
-        return JSONResponse({"error": "That chat doesn't exist or isn't one you can see."}, status_code=404)
+    try:
+        h = await _handover(request, account)
+    except Refused as refusal:  # a stream's reader is a script, not a person: no page
+        return JSONResponse({"error": str(refusal)}, status_code=404)
+    db = engine(request)
     after = last_event_id(request.query_params, request.headers)
 
     async def read() -> tuple[list[str], bool]:
         nonlocal after
-        new = await anyio.to_thread.run_sync(records.messages_after, engine, h.id, after)
-        now = await anyio.to_thread.run_sync(records.get, engine, h.id)
+        new, now = await anyio.to_thread.run_sync(records.changes, db, h.id, after)
         chunks = [event("message", _for_adviser(m), m.id) for m in new]
         after = new[-1].id if new else after
         if now is not None:
@@ -173,8 +171,7 @@ def _wants_json(request: Request) -> bool:
 @signed_in(*ADVISER_ROLES)
 async def chat_answer(request: Request, account: Account, csrf: str) -> Response:
     """An adviser's message to the student (the adviser takes the chat if nobody has it)."""
-    engine = _engine(request)
-    h = _visible(account, await anyio.to_thread.run_sync(records.get, engine, request.path_params["id"]))
+    h = await _handover(request, account)
     form = await request.form()
     text = clean_message(form.get("text"))
     problem, status = None, 400
@@ -184,7 +181,7 @@ async def chat_answer(request: Request, account: Account, csrf: str) -> Response
         problem = f"Please keep a message under {records.MAX_ADVISER_CHARS} characters."
     sent = None
     if problem is None:
-        sent = await anyio.to_thread.run_sync(records.answer, engine, h.id, account.username, text)
+        sent = await anyio.to_thread.run_sync(records.answer, engine(request), h.id, account.username, text)
         if sent is None:
             problem, status = CLOSED_ALREADY, 409
         else:
@@ -201,9 +198,8 @@ async def chat_answer(request: Request, account: Account, csrf: str) -> Response
 @signed_in(*ADVISER_ROLES)
 async def chat_close(request: Request, account: Account, csrf: str) -> Response:
     """Hand the chat back to the assistant."""
-    engine = _engine(request)
-    h = _visible(account, await anyio.to_thread.run_sync(records.get, engine, request.path_params["id"]))
-    if await anyio.to_thread.run_sync(records.close, engine, h.id, NOTE_ADVISER_ENDED):
+    h = await _handover(request, account)
+    if await anyio.to_thread.run_sync(records.close, engine(request), h.id, NOTE_ADVISER_ENDED):
         hub(request).publish(handover_topic(h.id), school_topic(h.school))
     if _wants_json(request):
         return JSONResponse({"status": records.CLOSED})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,10 +30,11 @@ from analytics.retention import forget_chat
 from contract import CARD_FIELDS, MAX_MESSAGE_CHARS, Intent, Lesson, payload
 from settings.schools import CLASS_CODE, School, origin_of
 from web import handover
-from web.inputs import SENDER_ID, body_with_sender, clean_message
 from web.lessons import YEAR_GROUPS, Topic, opening_for
 from web.rate_limit import RateLimit, wait_message
 
+SENDER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")  # a chat id, made at random by the widget
+SENDER_NEEDED = "A chat id (sender) of 16 to 64 letters, digits or hyphens is needed."
 YEAR = re.compile(r"^[0-9]{1,2}$")
 # A message of MAX_MESSAGE_CHARS, each written as a JSON escape, with room to spare: anything larger is
 # refused (web/middleware.py) before it is read.
@@ -67,6 +69,18 @@ class ChatSettings:
     own_origin: str | None  # the web app's public origin (WEB_APP_URL); same-origin pages are allowed
     per_sender: RateLimit
     per_address: RateLimit
+
+
+def clean_message(text: object) -> str | None:
+    """The message with control characters and surrounding space removed, and any half of a UTF-16
+    surrogate pair that arrived alone (JSON allows ``"\\ud800"``) shown as U+FFFD, so that the message can
+    be stored and answered; None if nothing is left."""
+    if not isinstance(text, str):
+        return None
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    kept = " ".join(kept.split())
+    return kept or None
 
 
 def _error(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -178,13 +192,24 @@ def lesson_metadata(lesson: object, topics: dict[str, Topic]) -> dict[str, Any]:
     return kept
 
 
+async def _body_with_sender(request: Request) -> dict[str, Any] | str:
+    """The JSON body with its well-formed chat id (``sender``), or what is wrong with it."""
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
+        return "Send JSON with the chat id (sender)."
+    if not isinstance(body, dict) or not SENDER_ID.match(str(body.get("sender", ""))):
+        return SENDER_NEEDED
+    return body
+
+
 @for_school
 async def forget(
     request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
 ) -> Response:
     """Delete the chat whose id the browser holds, everywhere it is stored, unless a message in it
     signalled a risk (analytics/retention.py). The browser forgets its copy either way."""
-    body = await body_with_sender(request)
+    body = await _body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
     try:
@@ -233,7 +258,7 @@ async def readiness_answers(
 @for_school
 async def send(request: Request, settings: ChatSettings, school: School, headers: dict[str, str]) -> Response:
     """One student message in, the assistant's replies out."""
-    body = await body_with_sender(request)
+    body = await _body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
     message = clean_message(body.get("message"))
@@ -298,7 +323,7 @@ async def handover_stream(
     """Live: a careers adviser's answers to this chat (Server-Sent Events)."""
     sender = request.query_params.get("sender", "")
     if not SENDER_ID.match(sender):
-        return _error("A chat id (sender) of 16 to 64 letters, digits or hyphens is needed.", 400, headers)
+        return _error(SENDER_NEEDED, 400, headers)
     return await handover.student_stream(request, school, sender, headers)
 
 
@@ -307,7 +332,7 @@ async def handover_end(
     request: Request, settings: ChatSettings, school: School, headers: dict[str, str]
 ) -> Response:
     """The student goes back to the assistant."""
-    body = await body_with_sender(request)
+    body = await _body_with_sender(request)
     if isinstance(body, str):
         return _error(body, 400, headers)
     try:

@@ -66,7 +66,7 @@ def hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-def _engine(request: Request) -> sa.engine.Engine:
+def engine(request: Request) -> sa.engine.Engine:
     return request.app.state.conversations
 
 
@@ -91,7 +91,7 @@ async def open_for(request: Request, school: School, sender: str) -> records.Sum
     if school.adviser_hours is None:
         return None
     try:
-        return await anyio.to_thread.run_sync(records.open_for, _engine(request), school.id, sender)
+        return await anyio.to_thread.run_sync(records.open_for, engine(request), school.id, sender)
     except sa.exc.SQLAlchemyError:
         log.warning("Handovers cannot be read (the conversations database is down): the assistant answers")
         return None
@@ -102,7 +102,7 @@ async def before_rasa(request: Request, current: records.Summary, text: str) -> 
     Rasa has even answered."""
     redacted = await anyio.to_thread.run_sync(redact, text)
     message = await anyio.to_thread.run_sync(
-        records.add_message, _engine(request), current.id, records.STUDENT, redacted
+        records.add_message, engine(request), current.id, records.STUDENT, redacted
     )
     hub(request).publish(handover_topic(current.id), school_topic(current.school))
     return message
@@ -139,12 +139,12 @@ async def _during(
 ) -> None:
     """A message written while the handover is open: a risk flags it, and whatever the assistant said
     (only ever the safeguarding reply) is shown to the adviser too."""
-    engine = _engine(request)
+    db = engine(request)
     if Signal.RISK in signals:
-        await anyio.to_thread.run_sync(records.flag_risk, engine, sent.id, current.id)
+        await anyio.to_thread.run_sync(records.flag_risk, db, sent.id, current.id)
     said = "\n\n".join(m["text"] for m in shown if m.get("text"))  # Rasa sends each paragraph apart
     if said:
-        await anyio.to_thread.run_sync(records.add_message, engine, current.id, records.ASSISTANT, said)
+        await anyio.to_thread.run_sync(records.add_message, db, current.id, records.ASSISTANT, said)
     if Signal.RISK in signals or shown:
         hub(request).publish(handover_topic(current.id), school_topic(current.school))
 
@@ -153,12 +153,12 @@ async def _requested(
     request: Request, school: School, sender: str, text: str, metadata: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Open a handover (or find the one already open) and say what happens next."""
-    engine = _engine(request)
+    db = engine(request)
     hours = school.adviser_hours
     assert hours is not None
     summary, new = await anyio.to_thread.run_sync(
         records.request,
-        engine,
+        db,
         school.id,
         sender,
         str(metadata.get(Lesson.CLASS_CODE, "")),
@@ -166,7 +166,7 @@ async def _requested(
     )
     if new and not text.startswith("/"):  # the request in the student's words opens the adviser's chat
         redacted = await anyio.to_thread.run_sync(redact, text)
-        await anyio.to_thread.run_sync(records.add_message, engine, summary.id, records.STUDENT, redacted)
+        await anyio.to_thread.run_sync(records.add_message, db, summary.id, records.STUDENT, redacted)
     hub(request).publish(school_topic(school.id))
     now = dt.datetime.now(UK)
     if not new:
@@ -190,8 +190,8 @@ def _for_student(message: records.Message) -> dict[str, Any]:
 async def student_stream(request: Request, school: School, sender: str, headers: dict[str, str]) -> Response:
     """The adviser's answers and what happens to the handover, live, for the browser whose chat it is;
     a status of "none" when the chat has no handover (deleted, or never asked for)."""
-    engine = _engine(request)
-    found = await anyio.to_thread.run_sync(records.latest_for, engine, school.id, sender)
+    db = engine(request)
+    found = await anyio.to_thread.run_sync(records.latest_for, db, school.id, sender)
     if found is None:
 
         async def none() -> tuple[list[str], bool]:
@@ -203,12 +203,11 @@ async def student_stream(request: Request, school: School, sender: str, headers:
 
     async def read() -> tuple[list[str], bool]:
         nonlocal after
-        new = await anyio.to_thread.run_sync(records.messages_after, engine, found.id, after, authors)
-        now = await anyio.to_thread.run_sync(records.get, engine, found.id)
+        new, now = await anyio.to_thread.run_sync(records.changes, db, found.id, after, authors)
         chunks = [event("message", _for_student(m), m.id) for m in new]
         after = new[-1].id if new else after
         status = now.status if now else records.CLOSED
-        chunks.append(event("status", {"id": found.id, "status": status, "after": after}))
+        chunks.append(event("status", {"status": status}))
         return chunks, status == records.CLOSED
 
     return stream(hub(request), (handover_topic(found.id),), read, headers)
@@ -216,9 +215,9 @@ async def student_stream(request: Request, school: School, sender: str, headers:
 
 async def student_ends(request: Request, school: School, sender: str, headers: dict[str, str]) -> Response:
     """The student goes back to the assistant ("Back to the assistant")."""
-    engine = _engine(request)
-    found = await anyio.to_thread.run_sync(records.open_for, engine, school.id, sender)
+    db = engine(request)
+    found = await anyio.to_thread.run_sync(records.open_for, db, school.id, sender)
     if found is not None:
-        await anyio.to_thread.run_sync(records.close, engine, found.id, NOTE_STUDENT_ENDED)
+        await anyio.to_thread.run_sync(records.close, db, found.id, NOTE_STUDENT_ENDED)
         hub(request).publish(handover_topic(found.id), school_topic(school.id))
     return JSONResponse({"message": HANDED_BACK_BY_STUDENT}, headers=headers)

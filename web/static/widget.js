@@ -196,7 +196,7 @@
   // --- rendering messages -----------------------------------------------------------------------------
   function renderMessage(message) {
     const who = { user: "You", adviser: "Careers adviser", note: "Note" }[message.from] || "Careers helper";
-    const kind = message.from === "user" ? "user" : `bot${message.from === "adviser" || message.from === "note" ? ` ${message.from}` : ""}`;
+    const kind = { user: "user", adviser: "bot adviser", note: "bot note" }[message.from] || "bot";
     const item = el("div", { class: `message ${kind}${message.failed ? " failed" : ""}` });
     // An adviser's message is signed where everyone sees it; the others are told apart by their look.
     item.append(el("span", { class: message.from === "adviser" ? "from" : "visually-hidden", text: `${who}: ` }));
@@ -675,7 +675,7 @@
       const m = JSON.parse(e.data);
       if (state.sender !== sender || !state.handover || m.id <= (state.handover.after || 0)) return;
       state.handover.after = m.id;
-      showAnswer(add({ from: m.from === "note" ? "note" : m.from === "assistant" ? "bot" : "adviser", text: m.text }));
+      showAnswer(add({ from: m.from === "note" ? "note" : "adviser", text: m.text }));
     });
     live.addEventListener("status", (e) => {
       const s = JSON.parse(e.data);
@@ -683,11 +683,9 @@
       if (s.status === "closed" || s.status === "none") { // handed back, or deleted
         stopLive();
         state.handover = null;
-        save();
-        showPerson();
-        return;
+      } else {
+        state.handover.status = s.status;
       }
-      state.handover.status = s.status;
       save();
       showPerson();
     });
